@@ -1,0 +1,108 @@
+/// A 1×1 convolution over NHWC activations: [pixels × Cin] · [Cin × Cout] with bias, optional ReLU6 and
+/// an optional residual, computed by `PackedMatrixKernel` on weights packed once at load.
+struct PointwiseConvolution: @unchecked Sendable {
+    let inputChannels: Int
+    let outputChannels: Int
+    let hasActivation: Bool
+    /// Column panels of the [Cin × Cout] weight matrix, each `inputChannels × 32` (the last may be × 16).
+    private let panels: FloatBuffer
+    private let bias: FloatBuffer
+
+    init(_ folded: FoldedConvolution) {
+        let spec = folded.spec
+        inputChannels = ChannelPadding.padded(spec.inputChannels)
+        outputChannels = ChannelPadding.padded(spec.outputChannels)
+        hasActivation = spec.hasActivation
+        panels = FloatBuffer(count: inputChannels * outputChannels)
+        for output in 0..<spec.outputChannels {
+            let panel = output / PackedMatrixKernel.panelWidth
+            let width = min(PackedMatrixKernel.panelWidth, outputChannels - panel * PackedMatrixKernel.panelWidth)
+            let panelStart = panel * PackedMatrixKernel.panelWidth * inputChannels
+            for input in 0..<spec.inputChannels {
+                panels.pointer[panelStart + input * width + output % PackedMatrixKernel.panelWidth] =
+                    folded.weight[output * spec.inputChannels + input]
+            }
+        }
+        bias = FloatBuffer(folded.bias + [Float](repeating: 0, count: outputChannels - folded.bias.count))
+    }
+
+    /// `output[p] = act(input[p] · W + b) (+ residual[p])` for every pixel of `images` images.
+    /// `input` and `residual` are dense; `output` is written in `layout` (padded for a depthwise layer).
+    func apply(
+        _ input: UnsafePointer<Float>, images: Int, into output: UnsafeMutablePointer<Float>,
+        layout: ActivationLayout, adding residual: UnsafePointer<Float>? = nil
+    ) {
+        let pixels = images * layout.pixels
+        let rows = PackedMatrixKernel.rows
+        let blocks = pixels / rows
+        var cursor = PixelCursor(layout: layout)
+        withUnsafeTemporaryAllocation(of: RowPointers.self, capacity: chunkBlocks) { outputRows in
+            for first in stride(from: 0, to: blocks, by: chunkBlocks) {
+                let count = min(chunkBlocks, blocks - first)
+                for block in 0..<count {
+                    outputRows[block] = RowPointers { _ in output + cursor.nextOffset() }
+                }
+                applyChunk(
+                    input + first * rows * inputChannels, outputRows: UnsafeBufferPointer(rebasing: outputRows[0..<count]),
+                    residual: residual.map { $0 + first * rows * outputChannels })
+            }
+        }
+        if blocks * rows < pixels {
+            applyToTail(input, rows: blocks * rows..<pixels, cursor: cursor, into: output, adding: residual)
+        }
+    }
+
+    /// Blocks of seven rows processed together, sized so their inputs stay in the L2 cache while every
+    /// weight panel passes over them.
+    private var chunkBlocks: Int {
+        min(256, max(1, 512 * 1024 / (PackedMatrixKernel.rows * inputChannels * MemoryLayout<Float>.size)))
+    }
+
+    /// Consecutive dense input rows (and residual rows), seven per entry of `outputRows`, against every
+    /// weight panel; panels outermost so each panel is read once per chunk.
+    private func applyChunk(_ input: UnsafePointer<Float>, outputRows: UnsafeBufferPointer<RowPointers>, residual: UnsafePointer<Float>?) {
+        let rowFloats = PackedMatrixKernel.rows * inputChannels
+        let residualFloats = PackedMatrixKernel.rows * outputChannels
+        var panel = UnsafePointer(panels.pointer)
+        for column in stride(from: 0, to: outputChannels, by: PackedMatrixKernel.panelWidth) {
+            let wide = outputChannels - column >= PackedMatrixKernel.panelWidth
+            for (block, rows) in outputRows.enumerated() {
+                let out = RowPointers { rows[$0] + column }
+                let a = input + block * rowFloats
+                let r = residual.map { $0 + block * residualFloats + column }
+                if wide {
+                    PackedMatrixKernel.block32(
+                        a, panel: panel, depth: inputChannels, bias: bias.pointer + column, clampToSix: hasActivation,
+                        residual: r, residualStride: outputChannels, output: out)
+                } else {
+                    PackedMatrixKernel.block16(
+                        a, panel: panel, depth: inputChannels, bias: bias.pointer + column, clampToSix: hasActivation,
+                        residual: r, residualStride: outputChannels, output: out)
+                }
+            }
+            panel += PackedMatrixKernel.panelWidth * inputChannels
+        }
+    }
+
+    /// The last `pixels mod 7` rows, through a zero-padded seven-row copy; the missing rows' results are
+    /// written to scratch and dropped.
+    private func applyToTail(
+        _ input: UnsafePointer<Float>, rows: Range<Int>, cursor: PixelCursor, into output: UnsafeMutablePointer<Float>,
+        adding residual: UnsafePointer<Float>?
+    ) {
+        var cursor = cursor
+        let blockRows = PackedMatrixKernel.rows
+        let paddedInput = FloatBuffer(count: blockRows * inputChannels)
+        paddedInput.pointer.update(from: input + rows.lowerBound * inputChannels, count: rows.count * inputChannels)
+        let paddedResidual = residual.map { residual in
+            let copy = FloatBuffer(count: blockRows * outputChannels)
+            copy.pointer.update(from: residual + rows.lowerBound * outputChannels, count: rows.count * outputChannels)
+            return copy
+        }
+        let discard = FloatBuffer(count: outputChannels)
+        let outputRows = [RowPointers { $0 < rows.count ? output + cursor.nextOffset() : discard.pointer }]
+        outputRows.withUnsafeBufferPointer { outputRows in
+            applyChunk(paddedInput.pointer, outputRows: outputRows, residual: paddedResidual.map { UnsafePointer($0.pointer) })
+        }
+    }
+}

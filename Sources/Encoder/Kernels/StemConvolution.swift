@@ -1,0 +1,96 @@
+/// The first layer: a dense 3×3 stride-2 convolution from the 3-channel NHWC image, with TF "SAME"
+/// padding, bias and ReLU6. Too few input channels for a matrix product to pay; done directly.
+struct StemConvolution: @unchecked Sendable {
+    let outputChannels: Int
+    private let kernelSize = 3
+    private let stride = 2
+    /// [ky][kx][input channel][output channel], output channels padded.
+    private let weights: FloatBuffer
+    private let bias: FloatBuffer
+
+    init(_ folded: FoldedConvolution) {
+        let spec = folded.spec
+        precondition(spec.inputChannels == 3 && spec.kernelSize == 3 && spec.stride == 2)
+        outputChannels = ChannelPadding.padded(spec.outputChannels)
+        weights = FloatBuffer(count: 27 * outputChannels)
+        for output in 0..<spec.outputChannels {
+            for input in 0..<3 {
+                for tap in 0..<9 {
+                    weights.pointer[(tap * 3 + input) * outputChannels + output] = folded.weight[(output * 3 + input) * 9 + tap]
+                }
+            }
+        }
+        bias = FloatBuffer(folded.bias + [Float](repeating: 0, count: outputChannels - folded.bias.count))
+    }
+
+    func outputSize(for inputSize: Int) -> Int { (inputSize + 1) / 2 }
+
+    /// Convolves `images` dense `side × side × 3` images into `output`, written in `layout`.
+    func apply(_ input: UnsafePointer<Float>, side: Int, images: Int, into output: UnsafeMutablePointer<Float>, layout: ActivationLayout) {
+        for image in 0..<images {
+            convolve(input + image * side * side * 3, side: side, into: output + image * layout.imageStride, layout: layout)
+        }
+    }
+
+    private func convolve(_ input: UnsafePointer<Float>, side: Int, into output: UnsafeMutablePointer<Float>, layout: ActivationLayout) {
+        let outputSide = outputSize(for: side)
+        let pad = max((outputSide - 1) * stride + kernelSize - side, 0) / 2
+        for oy in 0..<outputSide {
+            let y0 = oy * stride - pad
+            let rows = max(0, -y0)..<min(3, side - y0)
+            var ox = 0
+            while ox < outputSide {
+                let x0 = ox * stride - pad
+                let out = output + layout.offset(y: oy, x: ox)
+                if rows.count == 3, x0 >= 0, x0 + 2 * stride + 2 < side, ox + 3 <= outputSide {
+                    convolveThreeInterior(input + (y0 * side + x0) * 3, side: side, into: out, channelStride: layout.channels)
+                    ox += 3
+                } else {
+                    convolveBorder(input, side: side, y0: y0, x0: x0, rows: rows, into: out)
+                    ox += 1
+                }
+            }
+        }
+    }
+
+    /// Three horizontally adjacent output pixels whose 3×3 windows lie inside the image.
+    @inline(__always)
+    private func convolveThreeInterior(_ input: UnsafePointer<Float>, side: Int, into output: UnsafeMutablePointer<Float>, channelStride: Int) {
+        let step = stride * 3
+        for channel in Swift.stride(from: 0, to: outputChannels, by: 16) {
+            let b = SIMD16<Float>.load(bias.pointer + channel)
+            var s0 = b, s1 = b, s2 = b
+            for ky in 0..<3 {
+                let row = input + ky * side * 3
+                for tap in 0..<9 {
+                    let w = SIMD16<Float>.load(weights.pointer + (ky * 9 + tap) * outputChannels + channel)
+                    s0.addProduct(SIMD16(repeating: row[tap]), w)
+                    s1.addProduct(SIMD16(repeating: row[tap + step]), w)
+                    s2.addProduct(SIMD16(repeating: row[tap + 2 * step]), w)
+                }
+            }
+            s0.relu6().store(to: output + channel)
+            s1.relu6().store(to: output + channelStride + channel)
+            s2.relu6().store(to: output + 2 * channelStride + channel)
+        }
+    }
+
+    /// One output pixel whose window may overlap the zero padding.
+    private func convolveBorder(
+        _ input: UnsafePointer<Float>, side: Int, y0: Int, x0: Int, rows: Range<Int>, into output: UnsafeMutablePointer<Float>
+    ) {
+        for channel in Swift.stride(from: 0, to: outputChannels, by: 16) {
+            var sum = SIMD16<Float>.load(bias.pointer + channel)
+            for ky in rows {
+                for kx in max(0, -x0)..<min(3, side - x0) {
+                    let pixel = input + ((y0 + ky) * side + x0 + kx) * 3
+                    let tapWeights = weights.pointer + (ky * 3 + kx) * 3 * outputChannels + channel
+                    sum.addProduct(SIMD16(repeating: pixel[0]), SIMD16<Float>.load(tapWeights))
+                    sum.addProduct(SIMD16(repeating: pixel[1]), SIMD16<Float>.load(tapWeights + outputChannels))
+                    sum.addProduct(SIMD16(repeating: pixel[2]), SIMD16<Float>.load(tapWeights + 2 * outputChannels))
+                }
+            }
+            sum.relu6().store(to: output + channel)
+        }
+    }
+}
