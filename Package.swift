@@ -52,7 +52,9 @@ let package = Package(
             path: "bench/Sources/encoder-bench"
         ),
 
-        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["Fixtures"]),
+        .target(
+            name: "TestSupport", dependencies: ["Imaging", "Encoder", "ModelImport", "CTurboJPEG", "CPNG", "CWebP"],
+            path: "Tests/TestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Imaging", "TestSupport"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "Encoder", "TestSupport"]),

@@ -2,18 +2,24 @@ import CFloatControl
 import COpenBLAS
 import Dispatch
 import Foundation
+import Imaging
 
-/// Turns preprocessed images into embeddings with a loaded model, on a fixed number of threads.
+/// Turns images into embeddings with a loaded model, on a fixed number of threads.
 ///
-/// Work is split across images: each thread runs whole images with its own reusable workspace, and
-/// OpenBLAS runs single-threaded inside it, so threads never wait on each other mid-network.
+/// Work is split across images: each thread decodes and runs whole images with its own reusable
+/// workspace, so threads never wait on each other mid-network.
 public final class ImageEncoder: Sendable {
     public let manifest: ModelManifest
     public let network: ConvolutionalNetwork
     public let threads: Int
+    public let limits: DecodingLimits
     private let workspaces: WorkspacePool
 
-    public init(package: ModelPackage, threads: Int = 1) throws {
+    /// Images one thread runs through the network together: enough that the late layers read each
+    /// weight panel once for several images, few enough that their activations stay in cache.
+    static let imagesPerPass = 8
+
+    public init(package: ModelPackage, threads: Int = 1, limits: DecodingLimits = .init()) throws {
         guard let architecture = NetworkArchitecture.named(package.manifest.architecture) else {
             throw ModelError(.unsupportedArchitecture, "unknown architecture \(package.manifest.architecture)")
         }
@@ -21,55 +27,83 @@ public final class ImageEncoder: Sendable {
         network = try ConvolutionalNetwork(
             architecture: architecture, tensors: package.tensors, batchNormEpsilon: package.manifest.batchNormEpsilon)
         self.threads = max(1, threads)
+        self.limits = limits
         workspaces = WorkspacePool { [network] in network.makeWorkspace(images: Self.imagesPerPass) }
         openblas_set_num_threads(1)
     }
 
-    public convenience init(modelDirectory: URL, threads: Int = 1) throws {
-        try self.init(package: try ModelPackage(directory: modelDirectory), threads: threads)
+    public convenience init(modelDirectory: URL, threads: Int = 1, limits: DecodingLimits = .init()) throws {
+        try self.init(package: try ModelPackage(directory: modelDirectory), threads: threads, limits: limits)
     }
 
     public var dimension: Int { network.featureCount }
 
-    /// Images one thread runs through the network together: enough that the late layers read each
-    /// weight panel once for several images, few enough that their activations stay in cache.
-    static let imagesPerPass = 8
-
     /// Number of floats in one network input (`size × size × 3`, NHWC).
     public var inputCount: Int { manifest.preprocessing.size * manifest.preprocessing.size * 3 }
 
-    private func run(_ inputs: [[Float]], range: Range<Int>, workspace: InferenceWorkspace, results: ResultSlots<[Float]>) {
-        let batch = workspace.input.pointer
-        for (slot, index) in range.enumerated() {
-            inputs[index].withUnsafeBufferPointer { (batch + slot * inputCount).update(from: $0.baseAddress!, count: inputCount) }
-        }
-        network.computeFeatures(batch, images: range.count, workspace: workspace)
-        for (slot, index) in range.enumerated() {
-            results[index] = Array(UnsafeBufferPointer(start: workspace.features.pointer + slot * dimension, count: dimension))
+    /// Embeddings for encoded images (JPEG, PNG or WebP bytes). Each image succeeds or fails on its
+    /// own; `preprocessing` overrides the manifest's (to select whole-image mode, say).
+    public func embed(_ images: [Data], preprocessing: Preprocessing? = nil) -> [Result<[Float], ImagingError>] {
+        let preprocessor = Preprocessor(preprocessing ?? manifest.preprocessing, limits: limits)
+        return run(count: images.count) { index, destination in
+            try images[index].withUnsafeBytes { try preprocessor.write(from: $0, into: destination) }
         }
     }
 
-    /// Splits `count` images into passes of at most `imagesPerPass`, at least one per thread when there
-    /// are enough images, as even as possible.
-    static func passes(count: Int, threads: Int) -> [Range<Int>] {
-        let passCount = max(min(threads, count), (count + imagesPerPass - 1) / imagesPerPass)
-        return (0..<passCount).map { pass in (pass * count / passCount)..<((pass + 1) * count / passCount) }
-    }
-
-    /// Embeddings for a batch of network inputs, each `inputCount` floats (NHWC, normalised).
+    /// Embeddings for network inputs that are already preprocessed, each `inputCount` floats.
     public func features(for inputs: [[Float]]) -> [[Float]] {
         precondition(inputs.allSatisfy { $0.count == inputCount }, "each input must hold \(inputCount) floats")
-        let results = ResultSlots<[Float]>(count: inputs.count)
-        let passes = Self.passes(count: inputs.count, threads: threads)
+        return run(count: inputs.count) { index, destination in
+            inputs[index].withUnsafeBufferPointer { destination.update(from: $0.baseAddress!, count: inputCount) }
+        }.map { try! $0.get() }
+    }
+
+    /// Runs `count` images in passes spread over the threads; `load` writes image `index`'s network
+    /// input, or throws to fail that image alone.
+    private func run(
+        count: Int, load: @Sendable (Int, UnsafeMutablePointer<Float>) throws -> Void
+    ) -> [Result<[Float], ImagingError>] {
+        let results = ResultSlots<Result<[Float], ImagingError>>(count: count)
+        let passes = Self.passes(count: count, threads: threads)
         let workers = min(threads, passes.count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             flushDenormalsToZero()
             let workspace = workspaces.checkOut()
             defer { workspaces.checkIn(workspace) }
             for pass in stride(from: worker, to: passes.count, by: workers) {
-                run(inputs, range: passes[pass], workspace: workspace, results: results)
+                runPass(passes[pass], load: load, workspace: workspace, results: results)
             }
         }
         return results.values
+    }
+
+    private func runPass(
+        _ range: Range<Int>, load: (Int, UnsafeMutablePointer<Float>) throws -> Void,
+        workspace: InferenceWorkspace, results: ResultSlots<Result<[Float], ImagingError>>
+    ) {
+        var loaded: [Int] = []
+        for index in range {
+            do {
+                try load(index, workspace.input.pointer + loaded.count * inputCount)
+                loaded.append(index)
+            } catch let error as ImagingError {
+                results[index] = .failure(error)
+            } catch {
+                results[index] = .failure(ImagingError(.corrupt, "\(error)"))
+            }
+        }
+        guard !loaded.isEmpty else { return }
+        network.computeFeatures(workspace.input.pointer, images: loaded.count, workspace: workspace)
+        for (slot, index) in loaded.enumerated() {
+            results[index] = .success(Array(UnsafeBufferPointer(start: workspace.features.pointer + slot * dimension, count: dimension)))
+        }
+    }
+
+    /// Splits `count` images into passes of at most `imagesPerPass`, at least one per thread when there
+    /// are enough images, as even as possible.
+    static func passes(count: Int, threads: Int) -> [Range<Int>] {
+        guard count > 0 else { return [] }
+        let passCount = max(min(threads, count), (count + imagesPerPass - 1) / imagesPerPass)
+        return (0..<passCount).map { pass in (pass * count / passCount)..<((pass + 1) * count / passCount) }
     }
 }

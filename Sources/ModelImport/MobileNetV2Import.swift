@@ -44,11 +44,14 @@ public enum MobileNetV2Import {
         return .init(classes: classes, firstImageNetClass: classes == 1001 ? 1 : 0)
     }
 
+    /// The backbone's convolutions (stem through the 1280-channel head) in graph order, plus the ImageNet
+    /// classifier when the graph has one right after pooling. Anything after the head that is not an
+    /// ImageNet classifier (a retrained task head, say) is not part of the embedding and is left out.
     static func canonicalTensors(_ model: TFLiteModel) throws -> [(name: String, tensor: Tensor)] {
         let convolutions = model.operators.filter { $0.convolution != nil }
         let specs = NetworkArchitecture.mobileNetV2.convolutions
-        guard convolutions.count == specs.count || convolutions.count == specs.count + 1 else {
-            throw ModelError(.invalidCheckpoint, "found \(convolutions.count) convolutions; MobileNetV2 1.0/224 has \(specs.count) (+1 for the classifier)")
+        guard convolutions.count >= specs.count else {
+            throw ModelError(.invalidCheckpoint, "found \(convolutions.count) convolutions; MobileNetV2 1.0/224 has \(specs.count)")
         }
         var tensors: [(name: String, tensor: Tensor)] = []
         for (spec, op) in zip(specs, convolutions) {
@@ -56,12 +59,30 @@ public enum MobileNetV2Import {
             tensors.append(("\(spec.name).weight", try oihw(model.constant(op.inputs[1]), depthwise: spec.kind == .depthwise)))
             tensors.append(("\(spec.name).bias", try model.constant(op.inputs[2])))
         }
-        if convolutions.count > specs.count, let logits = convolutions.last {
-            let weight = try model.constant(logits.inputs[1])
-            tensors.append(("classifier.weight", Tensor(shape: [weight.shape[0], weight.count / weight.shape[0]], values: weight.values)))
-            tensors.append(("classifier.bias", try model.constant(logits.inputs[2])))
+        if let classifier = try imageNetClassifier(model, after: convolutions[specs.count - 1]) {
+            tensors += classifier
         }
         return tensors
+    }
+
+    /// `classifier.weight`/`.bias` from a fully connected layer or 1×1 convolution with 1000 or 1001
+    /// outputs that reads the pooled head (through at most a pooling and a reshape).
+    private static func imageNetClassifier(_ model: TFLiteModel, after head: TFLiteModel.Operator) throws -> [(name: String, tensor: Tensor)]? {
+        var current = head.outputs[0]
+        for _ in 0..<3 {
+            guard let next = model.operators.first(where: { $0.inputs.first == current }) else { return nil }
+            if next.code == TFLiteModel.fullyConnected || next.code == TFLiteModel.conv2D {
+                let weight = try model.constant(next.inputs[1])
+                let classes = weight.shape[0]
+                guard [1000, 1001].contains(classes), weight.count == classes * 1280 else { return nil }
+                return [
+                    ("classifier.weight", Tensor(shape: [classes, 1280], values: weight.values)),
+                    ("classifier.bias", try model.constant(next.inputs[2])),
+                ]
+            }
+            current = next.outputs[0]
+        }
+        return nil
     }
 
     private static func check(_ op: TFLiteModel.Operator, matches spec: ConvolutionSpec, in model: TFLiteModel) throws {
@@ -72,12 +93,28 @@ public enum MobileNetV2Import {
             ? [1, spec.kernelSize, spec.kernelSize, spec.outputChannels]
             : [spec.outputChannels, spec.kernelSize, spec.kernelSize, spec.inputChannels]
         let expectedActivation = spec.hasActivation ? 3 : 0
-        guard op.code == expectedCode, weight.shape == expectedShape, options.samePadding || spec.kernelSize == 1,
-              options.strideH == spec.stride, options.strideW == spec.stride, options.activation == expectedActivation,
-              op.inputs.count >= 3
+        guard op.code == expectedCode, weight.shape == expectedShape, op.inputs.count >= 3,
+              options.strideH == spec.stride, options.strideW == spec.stride, options.activation == expectedActivation
         else {
             throw ModelError(.invalidCheckpoint, "layer \(spec.name) ('\(weight.name)') has shape \(weight.shape), stride \(options.strideH), activation \(options.activation); expected \(expectedShape), stride \(spec.stride), activation \(expectedActivation)")
         }
+        guard try hasSamePadding(op, spec: spec, in: model) else {
+            throw ModelError(.invalidCheckpoint, "layer \(spec.name) ('\(weight.name)') is not padded as TF \"SAME\"; this network needs it")
+        }
+    }
+
+    /// TF "SAME" padding either as the convolution's own option or, as Keras exports strided layers, as
+    /// an explicit PAD before a "VALID" convolution with the same amounts.
+    private static func hasSamePadding(_ op: TFLiteModel.Operator, spec: ConvolutionSpec, in model: TFLiteModel) throws -> Bool {
+        if op.convolution!.samePadding || spec.kernelSize == 1 { return true }
+        guard let pad = model.operators.first(where: { $0.code == TFLiteModel.pad && $0.outputs.first == op.inputs[0] }),
+              pad.inputs.count >= 2, model.tensors[pad.inputs[0]].shape.count == 4
+        else { return false }
+        let side = model.tensors[pad.inputs[0]].shape[1]
+        let outputSide = (side + spec.stride - 1) / spec.stride
+        let total = max((outputSide - 1) * spec.stride + spec.kernelSize - side, 0)
+        let amounts = try model.constant(pad.inputs[1]).values.map(Int.init)
+        return amounts == [0, 0, total / 2, total - total / 2, total / 2, total - total / 2, 0, 0]
     }
 
     /// TFLite stores conv weights OHWI and depthwise weights 1HWC; the package uses OIHW (C1HW).

@@ -4,7 +4,7 @@ import Foundation
 /// Reads a PyTorch checkpoint in the legacy (pre-1.6, non-zip) serialisation without PyTorch: five
 /// pickles (magic number, protocol version, system info, the state dict, the storage keys) followed by
 /// each storage's raw data, in key order, as an 8-byte element count and little-endian elements.
-enum PyTorchCheckpoint {
+public enum PyTorchCheckpoint {
     private static let magic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
 
     /// A tensor in the state dict: a strided view into a storage.
@@ -17,7 +17,7 @@ enum PyTorchCheckpoint {
     }
 
     /// Every floating-point tensor of the state dict, by its key (e.g. `_blocks.0._bn1.running_var`).
-    static func read(contentsOf path: String) throws -> [String: Tensor] {
+    public static func read(contentsOf path: String) throws -> [String: Tensor] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModelError(.invalidCheckpoint, "\(path): cannot read the file")
         }
@@ -28,7 +28,7 @@ enum PyTorchCheckpoint {
         }
     }
 
-    static func read(_ bytes: [UInt8]) throws -> [String: Tensor] {
+    public static func read(_ bytes: [UInt8]) throws -> [String: Tensor] {
         var machine = PickleMachine(bytes: bytes)
         guard case .bytes(let magicNumber) = try machine.load(), magicNumber == magic else {
             throw ModelError(.invalidCheckpoint, "not a legacy PyTorch checkpoint (magic number missing; zip checkpoints are not supported)")

@@ -3,48 +3,50 @@ import Foundation
 
 /// The parts of a TensorFlow Lite flatbuffer (schema v3) a CNN importer needs: operators in execution
 /// order, their tensors, and constant tensors dequantized to float.
-struct TFLiteModel {
-    enum TensorType: Int {
+public struct TFLiteModel {
+    public enum TensorType: Int {
         case float32 = 0, int32 = 2, uint8 = 3, int64 = 4, int8 = 9
     }
 
-    struct TensorInfo {
-        let name: String
-        let shape: [Int]
-        let type: Int
-        let buffer: Int
-        let scales: [Float]
-        let zeroPoints: [Int]
-        let quantizedDimension: Int
+    public struct TensorInfo {
+        public let name: String
+        public let shape: [Int]
+        public let type: Int
+        public let buffer: Int
+        public let scales: [Float]
+        public let zeroPoints: [Int]
+        public let quantizedDimension: Int
     }
 
-    struct Operator {
+    public struct Operator {
         /// BuiltinOperator code: 0 ADD, 1 AVERAGE_POOL_2D, 3 CONV_2D, 4 DEPTHWISE_CONV_2D, 22 RESHAPE, 25 SOFTMAX…
-        let code: Int
-        let inputs: [Int]
-        let outputs: [Int]
+        public let code: Int
+        public let inputs: [Int]
+        public let outputs: [Int]
         /// Conv2D / DepthwiseConv2D options; nil for other operators.
-        let convolution: ConvolutionOptions?
+        public let convolution: ConvolutionOptions?
     }
 
-    struct ConvolutionOptions {
-        let samePadding: Bool
-        let strideW: Int
-        let strideH: Int
+    public struct ConvolutionOptions {
+        public let samePadding: Bool
+        public let strideW: Int
+        public let strideH: Int
         /// 0 none, 1 ReLU, 3 ReLU6.
-        let activation: Int
+        public let activation: Int
     }
 
-    static let conv2D = 3
-    static let depthwiseConv2D = 4
+    public static let conv2D = 3
+    public static let depthwiseConv2D = 4
+    public static let fullyConnected = 9
+    public static let pad = 34
 
-    let tensors: [TensorInfo]
-    let operators: [Operator]
-    let inputs: [Int]
+    public let tensors: [TensorInfo]
+    public let operators: [Operator]
+    public let inputs: [Int]
     private let buffers: [(start: Int, count: Int)]
     private let bytes: [UInt8]
 
-    init(bytes: [UInt8]) throws {
+    public init(bytes: [UInt8]) throws {
         self.bytes = bytes
         guard bytes.count >= 8, String(decoding: bytes[4..<8], as: UTF8.self) == "TFL3" else {
             throw ModelError(.invalidCheckpoint, "not a TensorFlow Lite file (no TFL3 identifier)")
@@ -85,7 +87,7 @@ struct TFLiteModel {
 
     /// A constant tensor as float: quantized values become scale × (q − zero point), per channel along
     /// the tensor's quantized dimension when there are several scales.
-    func constant(_ index: Int) throws -> Tensor {
+    public func constant(_ index: Int) throws -> Tensor {
         guard tensors.indices.contains(index) else { throw ModelError(.invalidCheckpoint, "tensor \(index) does not exist") }
         let info = tensors[index]
         guard buffers.indices.contains(info.buffer), buffers[info.buffer].count > 0 else {

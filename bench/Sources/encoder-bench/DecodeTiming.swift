@@ -1,0 +1,36 @@
+import ArgumentParser
+import Encoder
+import Foundation
+import Imaging
+
+struct DecodeTiming: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode", abstract: "Median milliseconds from encoded file bytes to the normalised network input.")
+
+    @Argument(help: "Image file.") var image: String
+    @Option(help: "Model name or package directory (its preprocessing is used).") var model = ModelLocator.defaultModelName
+    @Option(help: "Preprocessing mode: center-crop or whole-image (default: the model's).") var mode: String?
+    @Option(help: "Timed runs after warm-up.") var runs = 100
+
+    func run() async throws {
+        let package = try ModelPackage(directory: try ModelLocator.locate(model))
+        var preprocessing = package.manifest.preprocessing
+        if let mode {
+            guard let selected = Preprocessing.Mode(rawValue: mode) else { throw ValidationError("unknown mode \(mode)") }
+            preprocessing.mode = selected
+        }
+        let preprocessor = Preprocessor(preprocessing)
+        let data = try Data(contentsOf: URL(fileURLWithPath: image))
+        var tensor = [Float](repeating: 0, count: preprocessor.inputCount)
+        var times: [Double] = []
+        for run in 0..<(runs + 5) {
+            let start = ContinuousClock.now
+            try data.withUnsafeBytes { bytes in
+                try tensor.withUnsafeMutableBufferPointer { try preprocessor.write(from: bytes, into: $0.baseAddress!) }
+            }
+            if run >= 5 { times.append((ContinuousClock.now - start).milliseconds) }
+        }
+        let result: [String: Any] = ["decode_ms": times.sorted()[times.count / 2], "mode": preprocessing.mode.rawValue]
+        print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
+    }
+}
