@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CFloatControl"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(
             name: "Imaging",
@@ -42,6 +43,7 @@ let package = Package(
             name: "ModelImport",
             dependencies: ["Encoder", "Imaging"]
         ),
+        .target(name: "SearchBackend"),
         .executableTarget(
             name: "imagesearch-model",
             dependencies: ["ModelImport", "Encoder", .product(name: "ArgumentParser", package: "swift-argument-parser")]

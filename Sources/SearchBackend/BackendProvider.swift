@@ -1,0 +1,5 @@
+/// Opens collections of one kind of backend. A collection is created on first open and bound to the
+/// model that created it; opening it with another model fails with `modelMismatch`.
+public protocol BackendProvider: Sendable {
+    func open(collection: String, model: ModelIdentity, index: IndexSpec) async throws -> any SearchBackend
+}

@@ -1,0 +1,29 @@
+/// One collection's storage and search, whatever holds it: the embedded index (SQLite + in-memory
+/// index, the default) or a Milvus server. The engine talks only to this protocol.
+///
+/// Contract:
+/// - `insert` and `remove` return only once the change is durable: an acknowledged write survives
+///   `kill -9` and power loss (embedded) or is accepted by the server (Milvus).
+/// - A `search` issued after an `insert`/`remove` has returned sees its effect.
+/// - Names are unique: inserting a name that exists is a `nameTaken` error (the engine checks first;
+///   this is the backstop).
+/// - Implementations are safe to call concurrently.
+public protocol SearchBackend: Sendable {
+    /// Stores the images and returns their new ids, in order.
+    func insert(_ images: [NewImage]) async throws -> [Int64]
+
+    /// Removes the images with these ids; returns the ids that existed.
+    func remove(ids: [Int64]) async throws -> [Int64]
+
+    func image(id: Int64, includeVector: Bool) async throws -> ImageRecord?
+    func image(name: String, includeVector: Bool) async throws -> ImageRecord?
+    func image(contentSHA256: String) async throws -> ImageRecord?
+
+    /// The `topK` nearest images to `query`, nearest first, optionally only those within `maxDistance`.
+    func search(_ query: [Float], topK: Int, maxDistance: Float?) async throws -> [SearchHit]
+
+    func statistics() async throws -> BackendStatistics
+
+    /// Writes whatever makes the next start fast (an index snapshot) and releases resources.
+    func close() async throws
+}
