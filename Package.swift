@@ -10,16 +10,25 @@ let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
 
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let grpcCore = Target.Dependency.product(name: "GRPCCore", package: "grpc-swift-2")
+let grpcProtobuf = Target.Dependency.product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")
+let grpcPosix = Target.Dependency.product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport")
+let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
+
 let package = Package(
     name: "imagesearchd",
     platforms: [.macOS(.v15)],
-    products: [
-        .executable(name: "imagesearch-model", targets: ["imagesearch-model"]),
-        .executable(name: "encoder-bench", targets: ["encoder-bench"]),
-    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
@@ -29,36 +38,41 @@ let package = Package(
         .systemLibrary(name: "CFloatControl"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-        .target(
-            name: "Imaging",
-            dependencies: ["CTurboJPEG", "CPNG", "CWebP"],
-            swiftSettings: numericSettings
-        ),
+        // Image in, vector out.
+        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CWebP"], swiftSettings: numericSettings),
         .target(
             name: "Encoder",
             dependencies: ["Imaging", "COpenBLAS", "CFloatControl", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: numericSettings
-        ),
-        .target(
-            name: "ModelImport",
-            dependencies: ["Encoder", "Imaging"]
-        ),
+            swiftSettings: numericSettings),
+        .target(name: "ModelImport", dependencies: ["Encoder", "Imaging"]),
+
+        // Storage and search behind one protocol.
         .target(name: "SearchBackend"),
+
+        // The service: engine (no transport), protocol types, gRPC layer.
+        .target(
+            name: "ImageSearchCore",
+            dependencies: ["Encoder", "Imaging", "SearchBackend", logging, .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ImageSearchProtos", dependencies: [grpcCore, grpcProtobuf, swiftProtobuf]),
+        .target(name: "ImageSearchService", dependencies: ["ImageSearchCore", "ImageSearchProtos", "SearchBackend", grpcCore]),
+
+        .executableTarget(name: "imagesearch-model", dependencies: ["ModelImport", "Encoder", argumentParser]),
         .executableTarget(
-            name: "imagesearch-model",
-            dependencies: ["ModelImport", "Encoder", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-        .executableTarget(
-            name: "encoder-bench",
-            dependencies: ["Encoder", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "bench/Sources/encoder-bench"
-        ),
+            name: "encoder-bench", dependencies: ["Encoder", "Imaging", "ImageSearchCore", argumentParser],
+            path: "bench/Sources/encoder-bench"),
 
         .target(
-            name: "TestSupport", dependencies: ["Imaging", "Encoder", "ModelImport", "CTurboJPEG", "CPNG", "CWebP"],
+            name: "TestSupport", dependencies: ["Imaging", "Encoder", "ModelImport", "SearchBackend", "CTurboJPEG", "CPNG", "CWebP"],
             path: "Tests/TestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Imaging", "TestSupport"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "Encoder", "TestSupport"]),
+        .testTarget(name: "ImageSearchCoreTests", dependencies: ["ImageSearchCore", "SearchBackend", "TestSupport", logging]),
+        .testTarget(
+            name: "ImageSearchServiceTests",
+            dependencies: [
+                "ImageSearchService", "ImageSearchCore", "ImageSearchProtos", "TestSupport", logging, grpcCore,
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+            ]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Encoder
 import Foundation
+import ImageSearchCore
 
 struct NetworkTiming: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

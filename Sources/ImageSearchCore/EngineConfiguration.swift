@@ -1,0 +1,20 @@
+import SearchBackend
+
+/// Limits and defaults of the engine.
+public struct EngineConfiguration: Sendable {
+    /// Largest accepted encoded image (bytes).
+    public var maxImageBytes: Int
+    /// The index new collections get.
+    public var index: IndexSpec
+    /// The collection used when a request names none.
+    public var defaultCollection: String
+    /// Most images encoded together, across concurrent requests.
+    public var maxEncodingBatch: Int
+
+    public init(maxImageBytes: Int = 64 << 20, index: IndexSpec = IndexSpec(), defaultCollection: String = "default", maxEncodingBatch: Int = 16) {
+        self.maxImageBytes = maxImageBytes
+        self.index = index
+        self.defaultCollection = defaultCollection
+        self.maxEncodingBatch = maxEncodingBatch
+    }
+}

@@ -1,0 +1,221 @@
+import Encoder
+import Foundation
+import Imaging
+import Logging
+import SearchBackend
+import Synchronization
+
+/// The service without its transport: collections bound to one model, adding images (hash, decode,
+/// encode, store), search, and the rest of the API. The gRPC layer only translates to and from this.
+public final class ImageSearchEngine: Sendable {
+    public let model: ModelIdentity
+    public let configuration: EngineConfiguration
+    private let encoder: ImageEncoder
+    private let queue: EncodingQueue
+    private let provider: any BackendProvider
+    private let logger: Logger
+    private let collections = Mutex<[String: Task<CollectionWriter, any Error>]>([:])
+    private let startedAt = ContinuousClock.now
+
+    public init(encoder: ImageEncoder, provider: any BackendProvider, configuration: EngineConfiguration, logger: Logger) {
+        self.encoder = encoder
+        self.provider = provider
+        self.configuration = configuration
+        self.logger = logger
+        model = Self.identity(of: encoder)
+        queue = EncodingQueue(encoder: encoder, maxBatch: configuration.maxEncodingBatch)
+    }
+
+    static func identity(of encoder: ImageEncoder) -> ModelIdentity {
+        let manifest = encoder.manifest
+        let recipe = manifest.preprocessing
+        let crop = recipe.mode == .centerCrop ? "center-crop \(recipe.cropFraction)" : "whole-image"
+        return ModelIdentity(
+            name: manifest.name, weightsSHA256: manifest.weights.sha256, dimension: encoder.dimension,
+            preprocessing: "\(crop), \(recipe.filter.rawValue), \(recipe.size), (x-\(recipe.mean))*\(recipe.scale)")
+    }
+
+    // MARK: Adding
+
+    /// Stores what is new among `submissions`; every image gets an outcome, in order. Durable when it
+    /// returns.
+    public func add(_ submissions: [ImageSubmission], to collection: String = "") async throws -> [AddOutcome] {
+        let writer = try await self.collection(collection)
+        var outcomes = [AddOutcome?](repeating: nil, count: submissions.count)
+        var toEncode: [(index: Int, name: String, hash: String)] = []
+        for (index, submission) in submissions.enumerated() {
+            let hash = ContentHash.sha256(submission.data)
+            let name = submission.name.isEmpty ? "sha256:\(hash)" : submission.name
+            if let problem = admissionProblem(submission.data) {
+                outcomes[index] = .failed(problem, name: name)
+            } else if let existing = try await writer.backend.image(contentSHA256: hash) {
+                outcomes[index] = AddOutcome(status: .unchanged, id: existing.id, name: existing.name)
+            } else {
+                toEncode.append((index, name, hash))
+            }
+        }
+        let vectors = await queue.encode(toEncode.map { submissions[$0.index].data })
+        var prepared: [PreparedImage] = []
+        for (item, result) in zip(toEncode, vectors) {
+            switch result {
+            case .success(let vector):
+                let image = NewImage(name: item.name, contentSHA256: item.hash, metadata: submissions[item.index].metadata, vector: vector)
+                prepared.append(PreparedImage(index: item.index, image: image))
+            case .failure(let error):
+                outcomes[item.index] = .failed(EngineError(error), name: item.name)
+            }
+        }
+        for (index, outcome) in try await store(prepared, in: writer) {
+            outcomes[index] = outcome
+        }
+        return outcomes.map { $0! }
+    }
+
+    /// Why `data` is refused before decoding, if it is.
+    private func admissionProblem(_ data: Data) -> EngineError? {
+        guard data.count <= configuration.maxImageBytes else {
+            return EngineError(.imageTooLarge, .resourceExhausted, "the image is \(data.count) bytes; the limit is \(configuration.maxImageBytes) (imagesearchd --max-image-bytes)")
+        }
+        return nil
+    }
+
+    /// Stores prepared images; a storage failure fails these images (reported per image) rather than
+    /// the whole request, so the client knows exactly what was not stored.
+    private func store(_ prepared: [PreparedImage], in writer: CollectionWriter) async throws -> [Int: AddOutcome] {
+        guard !prepared.isEmpty else { return [:] }
+        do {
+            return try await writer.store(prepared)
+        } catch let error as BackendError {
+            logger.error("storing images failed", metadata: ["collection": "\(writer.name)", "error": "\(error)"])
+            let failure = EngineError(error)
+            return Dictionary(uniqueKeysWithValues: prepared.map { ($0.index, AddOutcome.failed(failure, name: $0.image.name)) })
+        }
+    }
+
+    // MARK: Reading
+
+    /// The `topK` stored images nearest to `query`, nearest first.
+    public func search(_ query: SearchQuery, in collection: String = "", topK: Int = 10, maxDistance: Float? = nil) async throws -> [SearchHit] {
+        guard (1...1000).contains(topK) else {
+            throw EngineError(.invalidArgument, .invalidArgument, "top_k must be between 1 and 1000, not \(topK)")
+        }
+        let backend = try await self.collection(collection).backend
+        let vector = try await queryVector(query, backend: backend)
+        return try await backend.search(vector, topK: topK, maxDistance: maxDistance)
+    }
+
+    private func queryVector(_ query: SearchQuery, backend: any SearchBackend) async throws -> [Float] {
+        switch query {
+        case .image(let data):
+            return try await embed(data)
+        case .id(let id):
+            return try await storedVector(.id(id), backend: backend)
+        case .name(let name):
+            return try await storedVector(.name(name), backend: backend)
+        case .vector(let vector):
+            guard vector.count == model.dimension else {
+                throw EngineError(.invalidArgument, .invalidArgument, "the query vector has \(vector.count) values; this collection's model (\(model.name)) makes \(model.dimension)")
+            }
+            return vector
+        }
+    }
+
+    private func storedVector(_ key: ImageKey, backend: any SearchBackend) async throws -> [Float] {
+        guard let vector = try await lookUp(key, in: backend, includeVector: true).vector else {
+            throw EngineError(.init(rawValue: "internal_error"), .internalFailure, "the store returned no vector for \(key)")
+        }
+        return vector
+    }
+
+    /// The embedding of an image, storing nothing.
+    public func embed(_ data: Data) async throws -> [Float] {
+        if let problem = admissionProblem(data) { throw problem }
+        switch await queue.encode([data])[0] {
+        case .success(let vector): return vector
+        case .failure(let error): throw EngineError(error)
+        }
+    }
+
+    public func image(_ key: ImageKey, in collection: String = "", includeVector: Bool = false) async throws -> ImageRecord {
+        try await lookUp(key, in: try await self.collection(collection).backend, includeVector: includeVector)
+    }
+
+    private func lookUp(_ key: ImageKey, in backend: any SearchBackend, includeVector: Bool) async throws -> ImageRecord {
+        let record: ImageRecord?
+        switch key {
+        case .id(let id): record = try await backend.image(id: id, includeVector: includeVector)
+        case .name(let name): record = try await backend.image(name: name, includeVector: includeVector)
+        }
+        guard let record else {
+            throw EngineError(.notFound, .notFound, "no image with \(key) is stored")
+        }
+        return record
+    }
+
+    // MARK: Removing
+
+    /// Removes images by id and by name; returns the ids removed and the keys that were not stored.
+    public func remove(ids: [Int64], names: [String], from collection: String = "") async throws -> (removed: [Int64], notFound: [String]) {
+        let backend = try await self.collection(collection).backend
+        var targets = ids
+        var notFound: [String] = []
+        for name in names {
+            if let record = try await backend.image(name: name, includeVector: false) {
+                targets.append(record.id)
+            } else {
+                notFound.append(name)
+            }
+        }
+        let removed = try await backend.remove(ids: Array(Set(targets)))
+        notFound += ids.filter { !removed.contains($0) }.map(String.init)
+        return (removed.sorted(), notFound)
+    }
+
+    // MARK: Figures and lifecycle
+
+    public func statistics(for collection: String = "") async throws -> EngineStatistics {
+        let backend = try await self.collection(collection).backend
+        return EngineStatistics(
+            backend: try await backend.statistics(), model: model, residentMemoryBytes: ResidentMemory.current(),
+            uptimeSeconds: (ContinuousClock.now - startedAt).seconds, imagesEncoded: queue.imagesEncoded,
+            collections: collections.withLock { Array($0.keys).sorted() })
+    }
+
+    /// Opens (creating if needed) a collection now rather than on its first request, so that a model
+    /// mismatch stops the daemon at start instead of failing requests later.
+    public func open(collection: String = "") async throws {
+        _ = try await self.collection(collection)
+    }
+
+    /// Stops encoding and closes every collection (writing index snapshots).
+    public func close() async throws {
+        queue.stop()
+        let open = collections.withLock { $0.values }
+        for task in open {
+            if let writer = try? await task.value {
+                try await writer.backend.close()
+            }
+        }
+    }
+
+    private func collection(_ requested: String) async throws -> CollectionWriter {
+        let name = requested.isEmpty ? configuration.defaultCollection : requested
+        guard name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), name.first != "-" else {
+            throw EngineError(.invalidArgument, .invalidArgument, "collection names are 1–64 letters, digits, '-' and '_'; '\(name)' is not one")
+        }
+        let task = collections.withLock { open in
+            if let task = open[name] { return task }
+            let task = Task { [provider, model, configuration] in
+                CollectionWriter(name: name, backend: try await provider.open(collection: name, model: model, index: configuration.index))
+            }
+            open[name] = task
+            return task
+        }
+        do {
+            return try await task.value
+        } catch {
+            collections.withLock { _ = $0.removeValue(forKey: name) }
+            throw EngineError.wrapping(error)
+        }
+    }
+}

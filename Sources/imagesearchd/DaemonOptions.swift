@@ -1,0 +1,61 @@
+import ArgumentParser
+
+/// The command-line flags. All optional: a flag that is not given falls back to the environment, the
+/// configuration file, then the default (see `DaemonSettings`).
+struct DaemonOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Unix socket to listen on (default /run/imagesearchd/imagesearchd.sock). Ignored when systemd passes a socket (socket activation).", valueName: "path"))
+    var socket: String?
+
+    @Option(help: ArgumentHelp("Permissions of the socket file, octal (default 0660).", valueName: "mode"))
+    var socketMode: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of the collections (default /var/lib/imagesearchd).", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp("Model name or model directory (default efficientnet-lite0, looked up in $IMAGESEARCH_MODELS, ~/.local/share/imagesearchd/models, /usr/local/share/imagesearchd/models, /usr/share/imagesearchd/models).", valueName: "name|dir"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Threads for encoding and search (default: the number of CPUs).", valueName: "n"))
+    var threads: String?
+
+    @Option(help: ArgumentHelp("Largest accepted image, in bytes (default 67108864 = 64 MiB). Larger messages are refused with RESOURCE_EXHAUSTED.", valueName: "bytes"))
+    var maxImageBytes: String?
+
+    @Option(help: ArgumentHelp("Largest accepted image, in pixels (default 100000000).", valueName: "pixels"))
+    var maxImagePixels: String?
+
+    @Option(help: ArgumentHelp("Index of new collections: FLAT (exact, default) or HNSW.", valueName: "type"))
+    var index: String?
+
+    @Option(help: ArgumentHelp("Distance of new collections: L2 (default), IP or COSINE.", valueName: "metric"))
+    var metric: String?
+
+    @Option(name: .customLong("index-param"), help: ArgumentHelp("Index parameter, repeatable: M=16, efConstruction=200, ef=64 (HNSW).", valueName: "name=value"))
+    var indexParam: [String] = []
+
+    @Option(help: ArgumentHelp("trace, debug, info (default), notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String?
+
+    @Option(help: ArgumentHelp("Configuration file (default /etc/imagesearchd/imagesearchd.conf when it exists; also IMAGESEARCHD_CONFIG).", valueName: "file"))
+    var config: String?
+
+    func value(_ key: String) -> String? {
+        switch key {
+        case "socket": socket
+        case "socket-mode": socketMode
+        case "data-dir": dataDir
+        case "model": model
+        case "threads": threads
+        case "max-image-bytes": maxImageBytes
+        case "max-image-pixels": maxImagePixels
+        case "index": index
+        case "metric": metric
+        case "log-level": logLevel
+        default: nil
+        }
+    }
+
+    func list(_ key: String) -> [String] {
+        key == "index-param" ? indexParam : []
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import EmbeddedBackend
+import Encoder
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import ImageSearchCore
+import ImageSearchService
+import Imaging
+import Logging
+import SearchBackend
+import ServiceLifecycle
+
+/// `imagesearchd`: holds the image encoder and the collections' indexes in memory and answers gRPC
+/// requests on a Unix socket until SIGTERM or SIGINT.
+@main
+struct ImageSearchDaemon: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "imagesearchd",
+        abstract: "Image similarity search service: gRPC over a Unix domain socket.",
+        discussion: """
+            Every option can also be set in the environment, as IMAGESEARCHD_ followed by the option's \
+            name in capitals with dashes as underscores (IMAGESEARCHD_DATA_DIR=/srv/images), or in the \
+            configuration file as 'name = value' lines (data-dir = /srv/images). Flags win over the \
+            environment, which wins over the file.
+
+            Under systemd, the daemon reports readiness (Type=notify), pings the watchdog when \
+            WatchdogSec is set, and adopts the listening socket of a .socket unit (socket activation). \
+            SIGTERM or SIGINT: stop accepting connections, finish requests in flight, write index \
+            snapshots, exit 0.
+            """,
+        version: ImageSearchVersion.current)
+
+    @OptionGroup var options: DaemonOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try DaemonSettings(options: options, environment: environment)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = settings.logLevel
+            return handler
+        }
+        let logger = Logger(label: "imagesearchd")
+        let socket = ListeningSocket.inherited(environment: environment) ?? .path(settings.socket)
+        if case .path(let path) = socket { try ListeningSocket.preparePath(path) }
+
+        let engine = try await makeEngine(settings, logger: logger)
+        let health = HealthService()
+        let notifier = SystemdNotifier(environment: environment)
+        let server = GRPCServer(
+            transport: makeTransport(socket, maxImageBytes: settings.maxImageBytes),
+            services: [ImageSearchService(engine: engine), health])
+        var services: [any Service] = [
+            GRPCServerService(server: server, health: health, socket: socket, socketMode: settings.socketMode, notifier: notifier, logger: logger)
+        ]
+        if let watchdog = WatchdogService(notifier: notifier, environment: environment) { services.append(watchdog) }
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+        try await engine.close()
+        if case .path(let path) = socket { unlink(path) }
+        logger.info("stopped")
+    }
+
+    private func makeEngine(_ settings: DaemonSettings, logger: Logger) async throws -> ImageSearchEngine {
+        let modelDirectory = try ModelLocator.locate(settings.model)
+        let encoder = try ImageEncoder(
+            modelDirectory: modelDirectory, threads: settings.threads, limits: DecodingLimits(maxPixels: settings.maxImagePixels))
+        logger.info("model loaded", metadata: ["model": "\(encoder.manifest.name)", "directory": "\(modelDirectory.path)", "threads": "\(settings.threads)"])
+        let provider = EmbeddedBackendProvider(dataDirectory: URL(fileURLWithPath: settings.dataDirectory), searchThreads: settings.threads)
+        let engine = ImageSearchEngine(
+            encoder: encoder, provider: provider,
+            configuration: EngineConfiguration(maxImageBytes: settings.maxImageBytes, index: settings.index), logger: logger)
+        try await engine.open()
+        logger.info("collection opened", metadata: ["data-dir": "\(settings.dataDirectory)", "index": "\(settings.index)"])
+        return engine
+    }
+
+    /// HTTP/2 on the Unix socket; requests may carry one image of up to `maxImageBytes` plus its name
+    /// and metadata, and anything larger is refused by the transport with RESOURCE_EXHAUSTED.
+    private func makeTransport(_ socket: ListeningSocket, maxImageBytes: Int) -> HTTP2ServerTransport.Posix {
+        let config = HTTP2ServerTransport.Posix.Config.defaults { config in
+            config.rpc.maxRequestPayloadSize = maxImageBytes + (1 << 20)
+        }
+        switch socket {
+        case .inherited(let descriptor):
+            return HTTP2ServerTransport.Posix(listeningSocketDescriptor: Int(descriptor), transportSecurity: .plaintext, config: config)
+        case .path(let path):
+            return HTTP2ServerTransport.Posix(address: .unixDomainSocket(path: path), transportSecurity: .plaintext, config: config)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The product as a user meets it: the real daemon on a real socket, `isctl` adding a folder of real
+/// photos and transformed copies, and searching with each original.
+@Suite(.serialized) struct SearchEndToEndTests {
+    @Test func addAndSearchAPhotoLibrary() throws {
+        let scratch = try TestModels.temporaryDirectory("e2e")
+        let library = try PhotoLibrary(in: scratch.appendingPathComponent("library"))
+        let daemon = try DaemonProcess(directory: scratch)
+        defer { daemon.stop() }
+
+        let add = try Command.isctl(["add", library.directory.path, "--recursive", "--json"], socket: daemon.socket)
+        #expect(add.status == 0, "\(add.standardError)")
+        let acknowledged = try add.jsonLines()
+        #expect(acknowledged.count == library.imageCount)
+        #expect(acknowledged.allSatisfy { $0["status"] as? String == "added" })
+
+        for stem in Fixtures.goldenStems {
+            let search = try Command.isctl(["search", library.original(stem).path, "-k", "6", "--json"], socket: daemon.socket)
+            #expect(search.status == 0, "\(search.standardError)")
+            let results = try #require(try search.json()["results"] as? [[String: Any]])
+            let names = results.compactMap { $0["name"] as? String }
+            #expect(names.first == library.original(stem).path, "query \(stem): \(names)")
+            #expect((results.first?["distance"] as? Double ?? 1) < 1e-3)
+            let expectedCopies = Set(library.copies[stem]!.map(\.path))
+            #expect(expectedCopies.isSubset(of: Set(names)), "query \(stem): copies missing from the top 6: \(expectedCopies.subtracting(names))")
+        }
+
+        let again = try Command.isctl(["add", library.directory.path, "--recursive", "--json"], socket: daemon.socket)
+        #expect(try again.jsonLines().allSatisfy { $0["status"] as? String == "unchanged" })
+        let stats = try Command.isctl(["stats", "--json"], socket: daemon.socket).json()
+        #expect(stats["count"] as? Int == library.imageCount)
+    }
+
+    @Test func getRemoveEmbedAndHealth() throws {
+        let scratch = try TestModels.temporaryDirectory("e2e")
+        let daemon = try DaemonProcess(directory: scratch)
+        defer { daemon.stop() }
+        let photo = scratch.appendingPathComponent("coffee.png")
+        try Fixtures.photo("coffee").write(to: photo)
+        #expect(try Command.isctl(["add", photo.path], socket: daemon.socket).status == 0)
+
+        let get = try Command.isctl(["get", photo.path, "--json"], socket: daemon.socket)
+        #expect(get.status == 0)
+        #expect(try get.json()["name"] as? String == photo.path)
+
+        let embed = try Command.isctl(["embed", photo.path, "--json"], socket: daemon.socket).json()
+        #expect(embed["dim"] as? Int == 1280)
+        #expect((embed["vector"] as? [Double])?.count == 1280)
+        #expect(embed["model"] as? String == "efficientnet-lite0")
+
+        let fromStdin = try Command.isctl(["search", "-", "--json", "-k", "1"], socket: daemon.socket, standardInput: try Fixtures.photo("coffee"))
+        #expect((try fromStdin.json()["results"] as? [[String: Any]])?.first?["name"] as? String == photo.path)
+
+        #expect(try Command.isctl(["rm", photo.path], socket: daemon.socket).status == 0)
+        #expect(try Command.isctl(["get", photo.path], socket: daemon.socket).status == 1)
+        #expect(try Command.isctl(["health"], socket: daemon.socket).status == 0)
+
+        var info = stat()
+        #expect(lstat(daemon.socket, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o660)
+    }
+
+    @Test func unreachableDaemonIsExitCodeThree() throws {
+        let result = try Command.isctl(["stats"], socket: "/nonexistent/imagesearchd.sock")
+        #expect(result.status == 3)
+        #expect(result.standardError.contains("/nonexistent/imagesearchd.sock"))
+    }
+
+    @Test func aSecondDaemonOnTheSameSocketIsRefused() throws {
+        let scratch = try TestModels.temporaryDirectory("e2e")
+        let daemon = try DaemonProcess(directory: scratch)
+        defer { daemon.stop() }
+        let second = try Command.run(BuiltProducts.imagesearchd, ["--socket", daemon.socket, "--data-dir", scratch.appendingPathComponent("other").path])
+        #expect(second.status != 0)
+        #expect(second.standardError.contains("already serving"))
+        #expect(try Command.isctl(["health"], socket: daemon.socket).status == 0)
+    }
+}

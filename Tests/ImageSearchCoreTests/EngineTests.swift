@@ -1,0 +1,163 @@
+import Encoder
+import Foundation
+import ImageSearchCore
+import Logging
+import SearchBackend
+import Testing
+import TestSupport
+
+/// The engine on the real encoder and a brute-force in-memory backend.
+@Suite struct EngineTests {
+    static let encoder = Result { try TestModels.encoder("efficientnet-lite0", threads: 2) }
+
+    private func makeEngine(backend: InMemoryBackend = InMemoryBackend(), maxImageBytes: Int = 64 << 20) throws -> ImageSearchEngine {
+        ImageSearchEngine(
+            encoder: try Self.encoder.get(), provider: backend,
+            configuration: EngineConfiguration(maxImageBytes: maxImageBytes), logger: Logger(label: "test"))
+    }
+
+    private func photos() throws -> [ImageSubmission] {
+        try Fixtures.goldenStems.map { ImageSubmission(data: try Fixtures.photo($0), name: "/photos/\($0)") }
+    }
+
+    @Test func addingIsIdempotentByContent() async throws {
+        let engine = try makeEngine()
+        let first = try await engine.add(try photos())
+        #expect(first.allSatisfy { $0.status == .added })
+        #expect(Set(first.map(\.id)).count == 5)
+        let again = try await engine.add(try photos())
+        #expect(again.map(\.status) == Array(repeating: .unchanged, count: 5))
+        #expect(again.map(\.id) == first.map(\.id))
+        let renamed = try await engine.add([ImageSubmission(data: try Fixtures.photo("coffee"), name: "/elsewhere/coffee.png")])
+        #expect(renamed[0].status == .unchanged)
+        #expect(renamed[0].name == "/photos/coffee")
+        #expect(try await engine.statistics().backend.count == 5)
+    }
+
+    @Test func newContentUnderATakenNameReplacesTheOldImage() async throws {
+        let engine = try makeEngine()
+        let old = try await engine.add([ImageSubmission(data: try Fixtures.photo("rocket"), name: "/photos/latest")])[0]
+        let new = try await engine.add([ImageSubmission(data: try Fixtures.photo("coffee"), name: "/photos/latest")])[0]
+        #expect(new.status == .added)
+        #expect(new.replacedID == old.id)
+        #expect(try await engine.image(.name("/photos/latest")).id == new.id)
+        await #expect(throws: EngineError.self) { try await engine.image(.id(old.id)) }
+    }
+
+    @Test func identicalImagesWithinOneRequestAreStoredOnce() async throws {
+        let engine = try makeEngine()
+        let data = try Fixtures.photo("chelsea")
+        let outcomes = try await engine.add([ImageSubmission(data: data, name: "a"), ImageSubmission(data: data, name: "b")])
+        #expect(outcomes.map(\.status) == [.added, .unchanged])
+        #expect(outcomes[1].id == outcomes[0].id)
+        #expect(try await engine.statistics().imagesEncoded == 2)
+    }
+
+    @Test func badImagesFailAloneWithTheirReason() async throws {
+        let engine = try makeEngine(maxImageBytes: 300_000)
+        let submissions = [
+            ImageSubmission(data: Data("not an image".utf8), name: "text"),
+            ImageSubmission(data: try Fixtures.photo("rocket"), name: "good"),
+            ImageSubmission(data: Data(), name: "empty"),
+            ImageSubmission(data: try Fixtures.photo("astronaut"), name: "big"),
+            ImageSubmission(data: try Fixtures.photo("chelsea").prefix(20_000), name: "cut"),
+        ]
+        let outcomes = try await engine.add(submissions)
+        func reason(_ outcome: AddOutcome) -> String? {
+            if case .failed(let error) = outcome.status { return error.code.rawValue }
+            return nil
+        }
+        #expect(outcomes.map(reason) == ["unsupported_format", nil, "empty_image", "image_too_large", reason(outcomes[4])])
+        #expect(["truncated_image", "corrupt_image"].contains(reason(outcomes[4]) ?? ""))
+        #expect(try await engine.statistics().backend.count == 1)
+    }
+
+    @Test func unnamedImagesAreNamedAfterTheirContent() async throws {
+        let engine = try makeEngine()
+        let outcome = try await engine.add([ImageSubmission(data: try Fixtures.photo("coffee"))])[0]
+        #expect(outcome.name.hasPrefix("sha256:"))
+        #expect(try await engine.image(.name(outcome.name)).contentSHA256 == String(outcome.name.dropFirst(7)))
+    }
+
+    @Test func searchFindsTheImageAndItsCopies() async throws {
+        let engine = try makeEngine()
+        _ = try await engine.add(try photos())
+        let original = try TestImages.photo("motorcycle_left")
+        let copies = [original.flippedHorizontally(), original.rotated(degrees: 10), original.centerCropped(keeping: 0.8)]
+        for copy in copies {
+            let hits = try await engine.search(.image(TestImages.jpeg(copy, quality: 85)), topK: 3)
+            #expect(hits.first?.name == "/photos/motorcycle_left")
+        }
+        let exact = try await engine.search(.image(try Fixtures.photo("motorcycle_left")), topK: 5)
+        #expect(exact.count == 5)
+        #expect(exact[0].distance < 1e-3)
+        #expect(zip(exact, exact.dropFirst()).allSatisfy { $0.distance <= $1.distance })
+    }
+
+    @Test func searchByStoredImageDoesNotEncode() async throws {
+        let engine = try makeEngine()
+        let added = try await engine.add(try photos())
+        let before = try await engine.statistics().imagesEncoded
+        let byID = try await engine.search(.id(added[2].id), topK: 2)
+        let byName = try await engine.search(.name("/photos/coffee"), topK: 2)
+        #expect(byID.first?.id == added[2].id)
+        #expect(byName.map(\.id) == byID.map(\.id))
+        #expect(try await engine.statistics().imagesEncoded == before)
+    }
+
+    @Test func searchArgumentsAreChecked() async throws {
+        let engine = try makeEngine()
+        _ = try await engine.add(try photos())
+        await #expect(throws: EngineError.self) { try await engine.search(.vector([1, 2, 3])) }
+        await #expect(throws: EngineError.self) { try await engine.search(.id(999)) }
+        await #expect(throws: EngineError.self) { try await engine.search(.name("x"), topK: 0) }
+        let near = try await engine.search(.name("/photos/rocket"), topK: 5, maxDistance: 0.01)
+        #expect(near.map(\.name) == ["/photos/rocket"])
+    }
+
+    @Test func removeByIDAndName() async throws {
+        let engine = try makeEngine()
+        let added = try await engine.add(try photos())
+        let result = try await engine.remove(ids: [added[0].id, 4242], names: ["/photos/rocket", "/nope"])
+        #expect(result.removed == [added[0].id, added[4].id].sorted())
+        #expect(Set(result.notFound) == ["4242", "/nope"])
+        #expect(try await engine.statistics().backend.count == 3)
+    }
+
+    @Test func storageFailuresFailTheImagesAndStoreNothing() async throws {
+        let backend = InMemoryBackend()
+        let engine = try makeEngine(backend: backend)
+        backend.failWrites(with: BackendError(.diskFull, "no space left on /data"))
+        let outcomes = try await engine.add(try photos())
+        for outcome in outcomes {
+            guard case .failed(let error) = outcome.status else { Issue.record("expected a failure"); continue }
+            #expect(error.code.rawValue == "disk_full")
+            #expect(error.kind == .resourceExhausted)
+        }
+        backend.failWrites(with: nil)
+        #expect(try await engine.statistics().backend.count == 0)
+        #expect(try await engine.add(try photos()).allSatisfy { $0.status == .added })
+    }
+
+    @Test func aCollectionOfAnotherModelIsRefused() async throws {
+        let backend = InMemoryBackend()
+        _ = try await backend.open(collection: "default", model: ModelIdentity(name: "other", weightsSHA256: "00", dimension: 1280, preprocessing: ""), index: IndexSpec())
+        let engine = try makeEngine(backend: backend)
+        let error = await #expect(throws: EngineError.self) { try await engine.open() }
+        #expect(error?.code.rawValue == "model_mismatch")
+        #expect(error?.kind == .failedPrecondition)
+    }
+
+    /// Concurrent requests are all served and encoded exactly once each (batched together).
+    @Test func concurrentAdds() async throws {
+        let engine = try makeEngine()
+        let base = try TestImages.photo("astronaut")
+        let images = (0..<24).map { ImageSubmission(data: TestImages.jpeg(base.rotated(degrees: Double($0)), quality: 80), name: "copy-\($0)") }
+        let outcomes = try await withThrowingTaskGroup(of: [AddOutcome].self) { group in
+            for index in images.indices { group.addTask { try await engine.add([images[index]]) } }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(outcomes.filter { $0.status == .added }.count == 24)
+        #expect(try await engine.statistics().imagesEncoded == 24)
+    }
+}

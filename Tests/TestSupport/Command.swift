@@ -1,0 +1,42 @@
+import Foundation
+
+/// Runs programs the way a user's shell would, capturing their output.
+public enum Command {
+    /// Runs `executable` to completion. Output goes through files, so a chatty program never blocks on
+    /// a full pipe.
+    @discardableResult
+    public static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:], standardInput: Data? = nil
+    ) throws -> CommandResult {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        if let standardInput {
+            let inURL = scratch.appendingPathComponent("in")
+            try standardInput.write(to: inURL)
+            process.standardInput = try FileHandle(forReadingFrom: inURL)
+        }
+        try process.run()
+        process.waitUntilExit()
+        return CommandResult(
+            status: process.terminationStatus,
+            standardOutput: try String(contentsOf: outURL, encoding: .utf8),
+            standardError: try String(contentsOf: errURL, encoding: .utf8))
+    }
+
+    /// `isctl` with `--socket` set.
+    @discardableResult
+    public static func isctl(_ arguments: [String], socket: String, standardInput: Data? = nil) throws -> CommandResult {
+        guard let subcommand = arguments.first else { return try run(BuiltProducts.isctl, arguments) }
+        return try run(BuiltProducts.isctl, [subcommand, "--socket", socket] + arguments.dropFirst(), standardInput: standardInput)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A real `imagesearchd` process on a temporary socket and data directory, for end-to-end tests.
+public final class DaemonProcess: @unchecked Sendable {
+    public let socket: String
+    public let dataDirectory: URL
+    public let logFile: URL
+    private let process = Process()
+
+    /// Starts the daemon and waits until it answers on its socket (or fails with its log).
+    public init(
+        directory: URL, arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil,
+        launcher: [String] = []
+    ) throws {
+        socket = directory.appendingPathComponent("imagesearchd.sock").path
+        self.dataDirectory = dataDirectory ?? directory.appendingPathComponent("data")
+        logFile = directory.appendingPathComponent("daemon-\(UUID().uuidString.prefix(8)).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let daemonArguments = ["--socket", socket, "--data-dir", self.dataDirectory.path, "--threads", "2"] + arguments
+        if launcher.isEmpty {
+            process.executableURL = BuiltProducts.imagesearchd
+            process.arguments = daemonArguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: launcher[0])
+            process.arguments = Array(launcher.dropFirst()) + [BuiltProducts.imagesearchd.path] + daemonArguments
+        }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: logFile)
+        process.standardError = try FileHandle(forWritingTo: logFile)
+        try process.run()
+        try waitUntilServing()
+    }
+
+    public var processIdentifier: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+    public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    private func waitUntilServing() throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            guard process.isRunning else {
+                throw DaemonStartFailure(status: process.terminationStatus, log: log)
+            }
+            if let result = try? Command.isctl(["health"], socket: socket), result.status == 0 { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        process.terminate()
+        throw DaemonStartFailure(status: -1, log: "did not become healthy within 60 s\n" + log)
+    }
+
+    /// SIGTERM, then waits; returns the exit status.
+    @discardableResult
+    public func stop() -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// SIGKILL: the daemon gets no chance to flush anything.
+    public func killHard() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// The daemon exited (or hung) before serving; carries its log for the test report.
+public struct DaemonStartFailure: Error, CustomStringConvertible {
+    public let status: Int32
+    public let log: String
+    public var description: String { "imagesearchd did not start (status \(status)):\n\(log)" }
+}

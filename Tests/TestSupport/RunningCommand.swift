@@ -1,0 +1,42 @@
+import Foundation
+
+/// A command still running, whose standard output is read line by line as it is written (to act in
+/// the middle of a long `isctl add --json`, for instance).
+public final class RunningCommand: @unchecked Sendable {
+    private let process = Process()
+    private let output = Pipe()
+    private var buffer = Data()
+
+    public init(_ executable: URL, _ arguments: [String]) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// The next complete line, or nil at end of output.
+    public func nextLine() -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer = Data(buffer[buffer.index(after: newline)...])
+                return line
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty {
+                guard !buffer.isEmpty else { return nil }
+                defer { buffer = Data() }
+                return String(decoding: buffer, as: UTF8.self)
+            }
+            buffer.append(chunk)
+        }
+    }
+
+    /// Waits for the process and returns its exit status.
+    public func wait() -> Int32 {
+        while nextLine() != nil {}
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
