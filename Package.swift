@@ -48,6 +48,7 @@ let package = Package(
 
         // Storage and search behind one protocol.
         .target(name: "SearchBackend"),
+        .target(name: "EmbeddedBackend", dependencies: ["SearchBackend", "CSQLite"], swiftSettings: numericSettings),
 
         // The service: engine (no transport), protocol types, gRPC layer.
         .target(
@@ -56,6 +57,14 @@ let package = Package(
         .target(name: "ImageSearchProtos", dependencies: [grpcCore, grpcProtobuf, swiftProtobuf]),
         .target(name: "ImageSearchService", dependencies: ["ImageSearchCore", "ImageSearchProtos", "SearchBackend", grpcCore]),
 
+        .executableTarget(
+            name: "imagesearchd",
+            dependencies: [
+                "ImageSearchService", "ImageSearchCore", "EmbeddedBackend", "SearchBackend", "Encoder", "Imaging",
+                argumentParser, logging, grpcCore, grpcPosix,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .executableTarget(name: "isctl", dependencies: ["ImageSearchProtos", "Imaging", grpcCore, grpcPosix, argumentParser]),
         .executableTarget(name: "imagesearch-model", dependencies: ["ModelImport", "Encoder", argumentParser]),
         .executableTarget(
             name: "encoder-bench", dependencies: ["Encoder", "Imaging", "ImageSearchCore", argumentParser],
@@ -67,6 +76,10 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Imaging", "TestSupport"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "Encoder", "TestSupport"]),
+        .testTarget(name: "EmbeddedBackendTests", dependencies: ["EmbeddedBackend", "SearchBackend", "CSQLite"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "Imaging"], exclude: ["python"]),
         .testTarget(name: "ImageSearchCoreTests", dependencies: ["ImageSearchCore", "SearchBackend", "TestSupport", logging]),
         .testTarget(
             name: "ImageSearchServiceTests",

@@ -32,3 +32,29 @@ build_release() {
     say "building (release)"
     (cd "$root" && swift build -c release "$@")
 }
+
+# Builds protoc-gen-swift and protoc-gen-grpc-swift-2 once, from the same package versions Package.swift
+# uses, in $cache/protoc-plugins/.build/release (the folder protoc_plugins names), so that every
+# generator script uses the same plugins. Installs Debian's protoc if it is missing.
+protoc_plugins="$cache/protoc-plugins/.build/release"
+build_protoc_plugins() {
+    command -v protoc >/dev/null || { local debian_packages=(protobuf-compiler); install_debian_packages; }
+    [ -x "$protoc_plugins/protoc-gen-swift" ] && [ -x "$protoc_plugins/protoc-gen-grpc-swift-2" ] && return
+    local plugins="$cache/protoc-plugins"
+    say "building the protoc plugins (once, about two minutes)"
+    mkdir -p "$plugins/Sources/Plugins"
+    cat > "$plugins/Package.swift" <<'SWIFT'
+// swift-tools-version:6.1
+import PackageDescription
+let package = Package(
+    name: "protoc-plugins",
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", exact: "2.4.1"),
+    ],
+    targets: [.target(name: "Plugins", path: "Sources/Plugins")]
+)
+SWIFT
+    echo "// The package exists to build the protoc plugins of its dependencies." > "$plugins/Sources/Plugins/Plugins.swift"
+    (cd "$plugins" && swift build -c release --product protoc-gen-swift && swift build -c release --product protoc-gen-grpc-swift-2)
+}

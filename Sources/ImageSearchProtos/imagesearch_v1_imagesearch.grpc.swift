@@ -4,8 +4,10 @@
 /// client works, e.g. Python grpcio with the target "unix:///run/imagesearchd/imagesearchd.sock".
 ///
 /// Images always travel as their encoded bytes (JPEG, PNG or WebP, recognised by content): the daemon
-/// never opens a path a client names. One image may be at most 64 MiB (configurable on the daemon);
-/// larger messages fail with RESOURCE_EXHAUSTED.
+/// never opens a path a client names. One image may be at most 64 MiB (imagesearchd --max-image-bytes):
+/// a larger image fails with RESOURCE_EXHAUSTED (reason image_too_large). A single message over twice
+/// that limit is not read at all: the transport resets the stream (clients see CANCELLED or UNAVAILABLE),
+/// so send large images one per message.
 ///
 /// Errors: failed calls carry a gRPC status code, a message a person can act on, and a stable reason
 /// (see Error.reason) in the trailing metadata key "imagesearch-reason". Per-image failures inside

@@ -76,11 +76,13 @@ struct ImageSearchDaemon: AsyncParsableCommand {
         return engine
     }
 
-    /// HTTP/2 on the Unix socket; requests may carry one image of up to `maxImageBytes` plus its name
-    /// and metadata, and anything larger is refused by the transport with RESOURCE_EXHAUSTED.
+    /// HTTP/2 on the Unix socket. The transport's own message limit is twice the image limit: an image
+    /// over `maxImageBytes` still arrives and is refused by the engine with RESOURCE_EXHAUSTED and the
+    /// reason `image_too_large`, while a message over the transport limit is dropped by grpc-swift with a
+    /// stream reset (no status), which bounds what a client can make the daemon buffer.
     private func makeTransport(_ socket: ListeningSocket, maxImageBytes: Int) -> HTTP2ServerTransport.Posix {
         let config = HTTP2ServerTransport.Posix.Config.defaults { config in
-            config.rpc.maxRequestPayloadSize = maxImageBytes + (1 << 20)
+            config.rpc.maxRequestPayloadSize = 2 * maxImageBytes + (1 << 20)
         }
         switch socket {
         case .inherited(let descriptor):

@@ -17,7 +17,7 @@ import TestSupport
             "truncated.png": photo.prefix(photo.count / 3),
             "empty.jpg": Data(),
             "notes.jpg": Data("shopping list: milk, eggs\n".utf8),
-            "oversized.png": TestImages.png(TestImages.pattern(width: 800, height: 800)),
+            "oversized.png": TestImages.png(TestImages.noise(width: 300, height: 300)),
             "huge.png": MalformedImages.png(claimingWidth: 60000, height: 60000, from: TestImages.png(pattern)),
         ]
         for (name, data) in files { try data.write(to: folder.appendingPathComponent(name)) }
@@ -45,21 +45,27 @@ import TestSupport
         let stats = try Command.isctl(["stats", "--json"], socket: daemon.socket).json()
         #expect(stats["count"] as? Int == 0)
         #expect(try Command.isctl(["health"], socket: daemon.socket).status == 0)
-        let good = scratch.appendingPathComponent("good.png")
-        try Fixtures.photo("coffee").write(to: good)
+        let good = scratch.appendingPathComponent("good.jpg")
+        try Fixtures.photo("rocket").write(to: good)
         #expect(try Command.isctl(["add", good.path], socket: daemon.socket).status == 0)
     }
 
-    /// A single image above the transport's message limit is refused with RESOURCE_EXHAUSTED.
-    @Test func messagesOverTheLimitAreRefused() throws {
+    /// Images over the limit are refused: with the reason image_too_large up to twice the limit, by the
+    /// transport beyond (which isctl reports the same way); the daemon serves on.
+    @Test(arguments: [150, 600])
+    func imagesOverTheLimitAreRefused(side: Int) throws {
         let scratch = try TestModels.temporaryDirectory("limit")
-        let daemon = try DaemonProcess(directory: scratch, arguments: ["--max-image-bytes", "100000"])
+        let daemon = try DaemonProcess(directory: scratch, arguments: ["--max-image-bytes", "40000"])
         defer { daemon.stop() }
         let big = scratch.appendingPathComponent("big.png")
-        try TestImages.png(TestImages.pattern(width: 1500, height: 1500)).write(to: big)
-        let search = try Command.isctl(["search", big.path], socket: daemon.socket)
-        #expect(search.status == 1)
-        #expect(search.standardError.lowercased().contains("exceed") || search.standardError.contains("too large") || search.standardError.contains("image_too_large"), "\(search.standardError)")
+        try TestImages.png(TestImages.noise(width: side, height: side)).write(to: big)
+        for command in [["search", big.path], ["embed", big.path]] {
+            let result = try Command.isctl(command, socket: daemon.socket)
+            #expect(result.status == 1)
+            #expect(result.standardError.contains("image_too_large"), "\(result.standardError)")
+        }
+        let add = try Command.isctl(["add", "--json", big.path], socket: daemon.socket)
+        #expect((try add.jsonLines().first?["error"] as? [String: Any])?["reason"] as? String == "image_too_large")
         #expect(try Command.isctl(["health"], socket: daemon.socket).status == 0)
     }
 }

@@ -54,7 +54,7 @@ import TestSupport
         let scratch = try TestModels.temporaryDirectory("notify")
         let listener = try DatagramListener(path: scratch.appendingPathComponent("notify.sock").path)
         let daemon = try DaemonProcess(directory: scratch, environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "400000"])
-        var messages = listener.receive(until: { $0.contains { $0.contains("WATCHDOG=1") } }, timeout: 10)
+        var messages = listener.receive(until: { all in all.contains { $0.contains("WATCHDOG=1") } && all.contains { $0.contains("READY=1") } }, timeout: 10)
         #expect(messages.contains { $0.contains("READY=1") && $0.contains("STATUS=") })
         #expect(messages.contains { $0.contains("WATCHDOG=1") })
         #expect(daemon.stop() == 0)

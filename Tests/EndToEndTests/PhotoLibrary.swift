@@ -9,7 +9,7 @@ struct PhotoLibrary {
     let copies: [String: [URL]]
 
     /// The original design's small rotations, a mirror image and a crop.
-    static let transforms: [(String, (RGBImage) -> RGBImage)] = [
+    static let transforms: [(String, @Sendable (RGBImage) -> RGBImage)] = [
         ("rot+10", { $0.rotated(degrees: 10) }),
         ("rot-10", { $0.rotated(degrees: -10) }),
         ("rot+20", { $0.rotated(degrees: 20) }),

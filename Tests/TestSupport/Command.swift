@@ -12,25 +12,16 @@ public enum Command {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        if let standardInput {
-            let inURL = scratch.appendingPathComponent("in")
-            try standardInput.write(to: inURL)
-            process.standardInput = try FileHandle(forReadingFrom: inURL)
-        }
-        try process.run()
-        process.waitUntilExit()
+        let inURL = scratch.appendingPathComponent("in")
+        try (standardInput ?? Data()).write(to: inURL)
+        let child = try ChildProcess(
+            executable.path, arguments, environment: environment,
+            standardInput: inURL.path, standardOutput: outURL.path, standardError: errURL.path)
+        let status = child.wait()
         return CommandResult(
-            status: process.terminationStatus,
-            standardOutput: try String(contentsOf: outURL, encoding: .utf8),
-            standardError: try String(contentsOf: errURL, encoding: .utf8))
+            status: status,
+            standardOutput: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            standardError: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 
     /// `isctl` with `--socket` set.

@@ -5,9 +5,10 @@ public final class DaemonProcess: @unchecked Sendable {
     public let socket: String
     public let dataDirectory: URL
     public let logFile: URL
-    private let process = Process()
+    private let process: ChildProcess
 
-    /// Starts the daemon and waits until it answers on its socket (or fails with its log).
+    /// Starts the daemon (through `launcher`, e.g. `systemd-socket-activate --listen …`, when given) and
+    /// waits until it answers on its socket, or fails with its log.
     public init(
         directory: URL, arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil,
         launcher: [String] = []
@@ -15,19 +16,11 @@ public final class DaemonProcess: @unchecked Sendable {
         socket = directory.appendingPathComponent("imagesearchd.sock").path
         self.dataDirectory = dataDirectory ?? directory.appendingPathComponent("data")
         logFile = directory.appendingPathComponent("daemon-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let daemonArguments = ["--socket", socket, "--data-dir", self.dataDirectory.path, "--threads", "2"] + arguments
-        if launcher.isEmpty {
-            process.executableURL = BuiltProducts.imagesearchd
-            process.arguments = daemonArguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: launcher[0])
-            process.arguments = Array(launcher.dropFirst()) + [BuiltProducts.imagesearchd.path] + daemonArguments
-        }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: logFile)
-        process.standardError = try FileHandle(forWritingTo: logFile)
-        try process.run()
+        let command = launcher + [BuiltProducts.imagesearchd.path] + daemonArguments
+        process = try ChildProcess(
+            command[0], Array(command.dropFirst()), environment: environment,
+            standardOutput: logFile.path, standardError: logFile.path)
         try waitUntilServing()
     }
 
@@ -39,34 +32,31 @@ public final class DaemonProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             guard process.isRunning else {
-                throw DaemonStartFailure(status: process.terminationStatus, log: log)
+                throw DaemonStartFailure(status: process.wait(), log: log)
             }
             if let result = try? Command.isctl(["health"], socket: socket), result.status == 0 { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        process.terminate()
-        throw DaemonStartFailure(status: -1, log: "did not become healthy within 60 s\n" + log)
+        process.send(SIGKILL)
+        throw DaemonStartFailure(status: process.wait(), log: "did not become healthy within 60 s\n" + log)
     }
 
     /// SIGTERM, then waits; returns the exit status.
     @discardableResult
     public func stop() -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        process.waitUntilExit()
-        return process.terminationStatus
+        process.send(SIGTERM)
+        return process.wait()
     }
 
     /// SIGKILL: the daemon gets no chance to flush anything.
     public func killHard() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.send(SIGKILL)
+        process.wait()
     }
 
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.send(SIGKILL)
+        process.wait()
     }
 }
 

@@ -3,16 +3,16 @@ import Foundation
 /// A command still running, whose standard output is read line by line as it is written (to act in
 /// the middle of a long `isctl add --json`, for instance).
 public final class RunningCommand: @unchecked Sendable {
-    private let process = Process()
-    private let output = Pipe()
+    private let process: ChildProcess
+    private let output: FileHandle
     private var buffer = Data()
 
     public init(_ executable: URL, _ arguments: [String]) throws {
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw POSIXError(.EMFILE) }
+        process = try ChildProcess(executable.path, arguments, outputDescriptor: ends[1], closingInChild: [ends[0]])
+        close(ends[1])
+        output = FileHandle(fileDescriptor: ends[0], closeOnDealloc: true)
     }
 
     /// The next complete line, or nil at end of output.
@@ -23,7 +23,7 @@ public final class RunningCommand: @unchecked Sendable {
                 buffer = Data(buffer[buffer.index(after: newline)...])
                 return line
             }
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = output.availableData
             if chunk.isEmpty {
                 guard !buffer.isEmpty else { return nil }
                 defer { buffer = Data() }
@@ -36,7 +36,6 @@ public final class RunningCommand: @unchecked Sendable {
     /// Waits for the process and returns its exit status.
     public func wait() -> Int32 {
         while nextLine() != nil {}
-        process.waitUntilExit()
-        return process.terminationStatus
+        return process.wait()
     }
 }

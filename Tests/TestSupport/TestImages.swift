@@ -22,6 +22,16 @@ public enum TestImages {
         return RGBImage(width: width, height: height, pixels: pixels)
     }
 
+    /// Random pixels: an image no codec can compress, for tests that need a large file.
+    public static func noise(width: Int, height: Int, seed: UInt64 = 1) -> RGBImage {
+        var state = seed
+        let pixels = (0..<(width * height * 3)).map { _ -> UInt8 in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+
     /// A baseline JPEG; `orientation` adds an APP1 Exif segment carrying that tag.
     public static func jpeg(_ image: RGBImage, quality: Int = 92, grayscale: Bool = false, orientation: Int? = nil) -> Data {
         var jpeg = compress(image.pixels, width: image.width, height: image.height, format: TJPF_RGB,

@@ -1,8 +1,10 @@
 """A plain Python grpcio client against imagesearchd, as another language's user would write it.
 
 Usage: python grpcio_client.py SOCKET PROTOS_DIR IMAGE
-Generates the stubs from Protos/ with grpc_tools, then: health check, add the image (streaming), add
-it again, search with it, stats, and an error case. Prints one JSON object with what it saw.
+Generates the imagesearch stubs from Protos/ with grpc_tools (the health check uses the standard
+grpcio-health-checking package, as any Python user would), then: health check, add the image
+(streaming), add it again, search with it, stats, and an error case. Prints one JSON object with what
+it saw.
 """
 import importlib
 import json
@@ -10,27 +12,26 @@ import sys
 import tempfile
 
 import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_tools import protoc
 
 
 def load_stubs(protos_dir):
     out = tempfile.mkdtemp()
-    for proto in ("imagesearch/v1/imagesearch.proto", "grpc/health/v1/health.proto"):
-        status = protoc.main(["protoc", f"-I{protos_dir}", f"--python_out={out}", f"--grpc_python_out={out}", proto])
-        if status != 0:
-            raise SystemExit(f"protoc failed on {proto}")
+    proto = "imagesearch/v1/imagesearch.proto"
+    if protoc.main(["protoc", f"-I{protos_dir}", f"--python_out={out}", f"--grpc_python_out={out}", proto]) != 0:
+        raise SystemExit(f"protoc failed on {proto}")
     sys.path.insert(0, out)
-    return (importlib.import_module("imagesearch.v1.imagesearch_pb2"), importlib.import_module("imagesearch.v1.imagesearch_pb2_grpc"),
-            importlib.import_module("grpc.health.v1.health_pb2"), importlib.import_module("grpc.health.v1.health_pb2_grpc"))
+    return importlib.import_module("imagesearch.v1.imagesearch_pb2"), importlib.import_module("imagesearch.v1.imagesearch_pb2_grpc")
 
 
 def main():
     socket, protos_dir, image_path = sys.argv[1:4]
-    pb, pb_grpc, health_pb, health_grpc = load_stubs(protos_dir)
+    pb, pb_grpc = load_stubs(protos_dir)
     channel = grpc.insecure_channel(f"unix://{socket}", options=[("grpc.max_send_message_length", 64 << 20)])
     report = {}
-    report["health"] = health_pb.HealthCheckResponse.ServingStatus.Name(
-        health_grpc.HealthStub(channel).Check(health_pb.HealthCheckRequest(service="")).status)
+    report["health"] = health_pb2.HealthCheckResponse.ServingStatus.Name(
+        health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service="")).status)
     stub = pb_grpc.ImageSearchStub(channel)
     data = open(image_path, "rb").read()
 

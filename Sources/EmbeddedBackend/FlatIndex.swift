@@ -1,0 +1,149 @@
+import Dispatch
+import SearchBackend
+import Synchronization
+
+/// Exact search: every query is compared with every vector, so results are the true nearest
+/// neighbours. The scan is memory-bandwidth bound (100k × 1280 floats is 512 MB per query); above
+/// `parallelScanThreshold` rows it is split across the configured number of threads.
+///
+/// Searches take a `VectorStorage` view under a short lock and scan it without any lock, so writes
+/// never wait for a scan and a scan never sees half a write.
+final class FlatIndex: VectorIndex {
+    /// Below this many rows one thread scans faster than several can be started and joined.
+    static let parallelScanThreshold = 20_000
+
+    let metric: Metric
+    let searchThreads: Int
+    /// The view searches take. Replaced wholesale by writers, never changed in place.
+    private let published: Mutex<VectorStorage>
+    /// The row of each id. Its lock is also the writers' lock: a writer holds it from reading
+    /// `published` to replacing it, so no two writers interleave.
+    private let rowOfID: Mutex<[Int64: Int]>
+
+    init(dimension: Int, metric: Metric, searchThreads: Int) {
+        self.metric = metric
+        self.searchThreads = max(1, searchThreads)
+        published = Mutex(VectorStorage(dimension: dimension))
+        rowOfID = Mutex([:])
+    }
+
+    /// Takes over the rows of a FLAT snapshot (which holds live rows only).
+    init(restoring snapshot: IndexSnapshot, searchThreads: Int) {
+        metric = snapshot.metric
+        self.searchThreads = max(1, searchThreads)
+        let storage = snapshot.vectors
+        var rows: [Int64: Int] = [:]
+        rows.reserveCapacity(storage.count)
+        for row in 0..<storage.count { rows[storage.id(at: row)] = row }
+        published = Mutex(storage)
+        rowOfID = Mutex(rows)
+    }
+
+    var count: Int { published.withLock { $0.count } }
+
+    var memoryBytes: Int {
+        let storageBytes = published.withLock { $0.memoryBytes }
+        return storageBytes + rowOfID.withLock { $0.capacity * 16 }
+    }
+
+    func add(ids: [Int64], vectors: [[Float]]) {
+        rowOfID.withLock { rows in
+            var storage = published.withLock { $0 }
+            for (id, vector) in zip(ids, vectors) {
+                rows[id] = storage.count
+                storage.append(id: id, vector: metric.prepared(vector))
+            }
+            published.withLock { $0 = storage }
+        }
+    }
+
+    func remove(ids: [Int64]) {
+        rowOfID.withLock { rows in
+            var storage = published.withLock { $0 }
+            for id in ids {
+                guard let row = rows.removeValue(forKey: id) else { continue }
+                if let moved = storage.removeBySwappingLast(row) { rows[moved] = row }
+            }
+            published.withLock { $0 = storage }
+        }
+    }
+
+    func snapshot(sequence: Int64) -> IndexSnapshot {
+        IndexSnapshot(kind: .flat, metric: metric, sequence: sequence, vectors: published.withLock { $0 }, graph: nil)
+    }
+
+    func search(_ query: [Float], topK: Int, maxDistance: Float?) -> [IndexHit] {
+        let storage = published.withLock { $0 }
+        guard topK > 0, storage.count > 0 else { return [] }
+        let query = metric.prepared(query)
+        // L2 ranks by ‖x‖² − 2 q·x: the ‖q‖² every row shares is left out of the scan.
+        let queryNorm = metric == .l2 ? VectorKernels.squaredNorm(query) : 0
+        let threshold = maxDistance.map { scanThreshold(forDistance: $0, queryNorm: queryNorm) } ?? .infinity
+        let nearest = scanExact(storage, query: query, topK: topK, threshold: threshold)
+        guard metric == .l2 else {
+            return nearest.map { IndexHit(id: storage.id(at: $0.item), distance: $0.score) }
+        }
+        let hits = reportedL2Hits(nearest, storage: storage, query: query)
+        return maxDistance.map { limit in hits.filter { $0.distance <= limit } } ?? hits
+    }
+
+    /// The scan's score limit for `distance`. L2's is loosened by the rounding of its scores, so that
+    /// nothing within the limit is lost; the exact distances of the hits are checked afterwards.
+    private func scanThreshold(forDistance distance: Float, queryNorm: Float) -> Float {
+        guard metric == .l2 else { return metric.score(forDistance: distance) }
+        let squared = metric.score(forDistance: distance)
+        return squared - queryNorm + 1e-4 * (squared + queryNorm)
+    }
+
+    /// ‖q‖² − 2 q·x + ‖x‖² loses the small distances of near-duplicates to rounding (an image's own
+    /// vector would come back about 0.003 away, not 0), so the few hits get their distance computed
+    /// directly from the difference.
+    private func reportedL2Hits(_ nearest: [Neighbor], storage: VectorStorage, query: [Float]) -> [IndexHit] {
+        query.withUnsafeBufferPointer { query in
+            nearest.map { neighbor in
+                let squared = VectorKernels.squaredDistance(query.baseAddress!, storage.vector(at: neighbor.item), count: storage.dimension)
+                return IndexHit(id: storage.id(at: neighbor.item), distance: squared.squareRoot())
+            }
+        }.sorted { $0.distance < $1.distance }
+    }
+
+    /// The `topK` best rows (as `Neighbor.item`) with a score ≤ `threshold`, nearest first; each
+    /// thread keeps its own top-k over a contiguous run of chunks and the runs are merged at the end.
+    private func scanExact(_ storage: VectorStorage, query: [Float], topK: Int, threshold: Float) -> [Neighbor] {
+        let threads = storage.count > Self.parallelScanThreshold ? min(searchThreads, storage.chunks.count) : 1
+        guard threads > 1 else {
+            var best = NeighborHeap(capacity: topK)
+            scan(storage, chunks: 0..<storage.chunks.count, query: query, threshold: threshold, into: &best)
+            return best.sortedNearestFirst()
+        }
+        let merged = Mutex(NeighborHeap(capacity: topK))
+        DispatchQueue.concurrentPerform(iterations: threads) { part in
+            let chunks = (storage.chunks.count * part / threads)..<(storage.chunks.count * (part + 1) / threads)
+            var best = NeighborHeap(capacity: topK)
+            scan(storage, chunks: chunks, query: query, threshold: threshold, into: &best)
+            merged.withLock { heap in best.elements.forEach { heap.insert($0) } }
+        }
+        return merged.withLock { $0.sortedNearestFirst() }
+    }
+
+    private func scan(_ storage: VectorStorage, chunks: Range<Int>, query: [Float], threshold: Float, into best: inout NeighborHeap) {
+        let dimension = storage.dimension, metric = metric
+        query.withUnsafeBufferPointer { query in
+            let query = query.baseAddress!
+            for index in chunks {
+                let chunk = storage.chunks[index], firstRow = index * storage.rowsPerChunk
+                for row in 0..<storage.rowCount(inChunk: index) {
+                    let dot = VectorKernels.dot(query, chunk.vector(at: row), count: dimension)
+                    let score: Float = switch metric {
+                    case .l2: chunk.squaredNorms[row] - 2 * dot
+                    case .innerProduct: -dot
+                    case .cosine: 1 - dot
+                    }
+                    if score <= threshold, best.admits(score) {
+                        best.insert(Neighbor(score: score, item: firstRow + row))
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// A small seeded generator for HNSW node levels: the standard library's generator cannot be seeded,
+/// and a seeded one makes a graph built from the same inserts the same graph, which keeps recall
+/// reproducible from run to run.
+struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

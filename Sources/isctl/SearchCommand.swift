@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import ImageSearchProtos
+
+/// `isctl search`: the stored images most similar to an image, a stored image or a vector.
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Find the stored images most similar to an image, a stored image or a vector.",
+        discussion: "Give exactly one query. Distances are smaller for more similar images.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The query image (JPEG, PNG or WebP), or - for standard input.")
+    var image: String?
+
+    @Option(help: "Query with the stored image of this id (it is itself the first result).")
+    var id: UInt64?
+
+    @Option(help: "Query with the stored image of this name (it is itself the first result).")
+    var name: String?
+
+    @Option(help: ArgumentHelp(
+        "Query with a vector: a JSON array of numbers, or the output of 'isctl embed --json'; - for standard input.",
+        valueName: "file"))
+    var vector: String?
+
+    @Option(name: .short, help: "How many results, 1 to 1000.")
+    var k = 10
+
+    @Option(help: ArgumentHelp("Only results at most this far from the query.", valueName: "distance"))
+    var maxDistance: Float?
+
+    @Flag(help: "Print JSON: {\"results\":[{\"id\":…,\"name\":…,\"distance\":…}],\"metric\":…}.")
+    var json = false
+
+    func validate() throws {
+        let queries = [image != nil, id != nil, name != nil, vector != nil].filter { $0 }.count
+        guard queries == 1 else {
+            throw ValidationError("Give exactly one query: an IMAGE (or - for standard input), --id, --name or --vector.")
+        }
+        guard (1...1000).contains(k) else { throw ValidationError("-k must be between 1 and 1000.") }
+        if let maxDistance, !maxDistance.isFinite { throw ValidationError("--max-distance must be a finite number.") }
+    }
+
+    func run() async throws {
+        let request = try makeRequest()
+        let response = try await DaemonConnection(connection).withImageSearch { try await $0.search(request) }
+        if json {
+            print(Self.jsonObject(response).text)
+        } else {
+            print(table(response.results))
+        }
+    }
+
+    private func makeRequest() throws -> Imagesearch_V1_SearchRequest {
+        var request = Imagesearch_V1_SearchRequest()
+        request.collection = connection.collection
+        request.query = try query()
+        request.topK = UInt32(k)
+        if let maxDistance { request.maxDistance = maxDistance }
+        return request
+    }
+
+    private func query() throws -> Imagesearch_V1_SearchRequest.OneOf_Query {
+        if let id { return .id(id) }
+        if let name { return .name(name) }
+        if let vector {
+            var query = Imagesearch_V1_Vector()
+            query.values = try QueryVector.read(vector)
+            return .vector(query)
+        }
+        guard let image else { preconditionFailure("validate() admits exactly one query") }
+        return .image(try InputFile.contents(of: image))
+    }
+
+    /// `{"results":[{"id":…,"name":…,"distance":…}],"metric":…}`
+    private static func jsonObject(_ response: Imagesearch_V1_SearchResponse) -> JSONValue {
+        let results = response.results.map { result in
+            JSONValue.object([("id", .integer(result.id)), ("name", .string(result.name)), ("distance", .float(result.distance))])
+        }
+        return .object([("results", .array(results)), ("metric", .string(response.metric))])
+    }
+
+    /// Columns rank, distance (4 decimals), id, name; numbers right-aligned.
+    private func table(_ results: [Imagesearch_V1_SearchResult]) -> String {
+        guard !results.isEmpty else { return "no results" }
+        let rows = results.enumerated().map { rank, result in
+            ["\(rank + 1)", String(format: "%.4f", result.distance), "\(result.id)", result.name]
+        }
+        let header = ["rank", "distance", "id", "name"]
+        let widths = (0..<3).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            (0..<3).map { row[$0].leftPadded(to: widths[$0]) }.joined(separator: "  ")
+                + "  " + row[3]
+        }
+        .joined(separator: "\n")
+    }
+}
