@@ -49,6 +49,8 @@ let package = Package(
         // Storage and search behind one protocol.
         .target(name: "SearchBackend"),
         .target(name: "EmbeddedBackend", dependencies: ["SearchBackend", "CSQLite"], swiftSettings: numericSettings),
+        .target(name: "MilvusProtos", dependencies: [grpcCore, grpcProtobuf, swiftProtobuf]),
+        .target(name: "MilvusBackend", dependencies: ["SearchBackend", "MilvusProtos", grpcCore, grpcPosix, swiftProtobuf]),
 
         // The service: engine (no transport), protocol types, gRPC layer.
         .target(
@@ -60,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "imagesearchd",
             dependencies: [
-                "ImageSearchService", "ImageSearchCore", "EmbeddedBackend", "SearchBackend", "Encoder", "Imaging",
+                "ImageSearchService", "ImageSearchCore", "EmbeddedBackend", "MilvusBackend", "SearchBackend", "Encoder", "Imaging",
                 argumentParser, logging, grpcCore, grpcPosix,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -69,6 +71,9 @@ let package = Package(
         .executableTarget(
             name: "encoder-bench", dependencies: ["Encoder", "Imaging", "ImageSearchCore", argumentParser],
             path: "bench/Sources/encoder-bench"),
+        .executableTarget(
+            name: "service-bench", dependencies: ["EmbeddedBackend", "SearchBackend", "Encoder", "ImageSearchCore", argumentParser],
+            path: "bench/Sources/service-bench"),
 
         .target(
             name: "TestSupport", dependencies: ["Imaging", "Encoder", "ModelImport", "SearchBackend", "CTurboJPEG", "CPNG", "CWebP"],
@@ -77,6 +82,7 @@ let package = Package(
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Imaging", "TestSupport"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "Encoder", "TestSupport"]),
         .testTarget(name: "EmbeddedBackendTests", dependencies: ["EmbeddedBackend", "SearchBackend", "CSQLite"]),
+        .testTarget(name: "MilvusBackendTests", dependencies: ["MilvusBackend", "SearchBackend"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport", "Imaging"], exclude: ["python"]),

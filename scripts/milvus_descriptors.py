@@ -32,6 +32,7 @@ METHODS = [
     "Delete",
     "Query",
     "Search",
+    "Flush",
 ]
 
 # Messages the backend serialises into `bytes` fields, so no RPC references them by type.

@@ -13,6 +13,8 @@ final class EmbeddedBackend: SearchBackend {
     static let snapshotFileName = "index.snapshot"
     /// Rows handed to the index at a time while rebuilding or replaying.
     private static let replayBatchSize = 1024
+    /// Scans per search when removals keep racing it (see `searchOnce`).
+    private static let searchAttempts = 4
 
     let collection: String
     let model: ModelIdentity
@@ -106,13 +108,25 @@ final class EmbeddedBackend: SearchBackend {
         try checkVector(query, of: "the query")
         guard topK >= 0 else { throw BackendError(.invalidArgument, "topK must not be negative (got \(topK))") }
         try checkOpen()
+        var attempt = 1
+        while true {
+            let (hits, isComplete) = try searchOnce(query, topK: topK, maxDistance: maxDistance)
+            if isComplete || attempt == Self.searchAttempts { return hits }
+            attempt += 1
+        }
+    }
+
+    /// The index's hits with their records. A hit without a record was removed between the scan and
+    /// the lookup: the removal won the race, and `search` scans again so that the answer still holds
+    /// `topK` hits. The window is microseconds wide, so a second scan practically always suffices.
+    private func searchOnce(_ query: [Float], topK: Int, maxDistance: Float?) throws -> (hits: [SearchHit], isComplete: Bool) {
         let hits = vectorIndex.search(query, topK: topK, maxDistance: maxDistance)
-        guard !hits.isEmpty else { return [] }
+        guard !hits.isEmpty else { return ([], true) }
         let records = try store.records(ids: hits.map(\.id))
-        // A hit without a record was removed after the scan saw it: the removal won the race.
-        return hits.compactMap { hit in
+        let found = hits.compactMap { hit in
             records[hit.id].map { SearchHit(id: hit.id, name: $0.name, distance: hit.distance, metadata: $0.metadata) }
         }
+        return (found, found.count == hits.count)
     }
 
     func statistics() async throws -> BackendStatistics {

@@ -26,7 +26,9 @@ public final class ImageSearchEngine: Sendable {
         queue = EncodingQueue(encoder: encoder, maxBatch: configuration.maxEncodingBatch)
     }
 
-    static func identity(of encoder: ImageEncoder) -> ModelIdentity {
+    /// The identity the collections of `encoder` are bound to (public so tools that populate a data
+    /// directory offline use exactly the same).
+    public static func identity(of encoder: ImageEncoder) -> ModelIdentity {
         let manifest = encoder.manifest
         let recipe = manifest.preprocessing
         let crop = recipe.mode == .centerCrop ? "center-crop \(recipe.cropFraction)" : "whole-image"

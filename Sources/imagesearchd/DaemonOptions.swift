@@ -24,14 +24,26 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Largest accepted image, in pixels (default 100000000).", valueName: "pixels"))
     var maxImagePixels: String?
 
-    @Option(help: ArgumentHelp("Index of new collections: FLAT (exact, default) or HNSW.", valueName: "type"))
+    @Option(help: ArgumentHelp("Index of new collections: FLAT (exact, default), HNSW, or IVF_FLAT (Milvus only).", valueName: "type"))
     var index: String?
 
     @Option(help: ArgumentHelp("Distance of new collections: L2 (default), IP or COSINE.", valueName: "metric"))
     var metric: String?
 
-    @Option(name: .customLong("index-param"), help: ArgumentHelp("Index parameter, repeatable: M=16, efConstruction=200, ef=64 (HNSW).", valueName: "name=value"))
+    @Option(name: .customLong("index-param"), help: ArgumentHelp("Index parameter, repeatable: M=16, efConstruction=200, ef=64 (HNSW); nlist=1024, nprobe=16 (IVF_FLAT).", valueName: "name=value"))
     var indexParam: [String] = []
+
+    @Option(help: ArgumentHelp("Store and search in this Milvus server instead of the embedded index: host:port or unix:PATH.", valueName: "address"))
+    var milvus: String?
+
+    @Option(help: ArgumentHelp("Milvus collection holding the default collection (default imagesearch_default; others are imagesearch_<name>).", valueName: "name"))
+    var milvusCollection: String?
+
+    @Option(help: ArgumentHelp("Milvus credentials: user:password or an API token (also IMAGESEARCHD_MILVUS_TOKEN, better than a flag).", valueName: "token"))
+    var milvusToken: String?
+
+    @Option(help: ArgumentHelp("Milvus database (default: the server's default).", valueName: "name"))
+    var milvusDatabase: String?
 
     @Option(help: ArgumentHelp("trace, debug, info (default), notice, warning, error or critical.", valueName: "level"))
     var logLevel: String?
@@ -51,6 +63,10 @@ struct DaemonOptions: ParsableArguments {
         case "index": index
         case "metric": metric
         case "log-level": logLevel
+        case "milvus": milvus
+        case "milvus-collection": milvusCollection
+        case "milvus-token": milvusToken
+        case "milvus-database": milvusDatabase
         default: nil
         }
     }

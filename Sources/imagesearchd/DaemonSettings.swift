@@ -1,6 +1,7 @@
 import Encoder
 import Foundation
 import Logging
+import MilvusBackend
 import SearchBackend
 
 /// Every setting of the daemon, resolved from (in order of precedence) command-line flags, environment
@@ -18,11 +19,13 @@ struct DaemonSettings {
     var maxImagePixels = 100_000_000
     var index = IndexSpec()
     var logLevel = Logger.Level.info
+    /// Set: the collections live in this Milvus server instead of the embedded index.
+    var milvus: MilvusConfiguration?
 
     /// Setting names: the long options, the configuration file keys, the environment suffixes.
     static let keys: Set<String> = [
         "socket", "socket-mode", "data-dir", "model", "threads", "max-image-bytes", "max-image-pixels",
-        "index", "metric", "index-param", "log-level",
+        "index", "metric", "index-param", "log-level", "milvus", "milvus-collection", "milvus-token", "milvus-database",
     ]
 
     init(options: DaemonOptions, environment: [String: String]) throws {
@@ -41,6 +44,23 @@ struct DaemonSettings {
             logLevel = level
         }
         index = try Self.parseIndex(kind: sources.value("index"), metric: sources.value("metric"), parameters: sources.list("index-param"))
+        if let address = sources.value("milvus") {
+            milvus = try Self.milvusConfiguration(address: address, sources: sources)
+        }
+    }
+
+    private static func milvusConfiguration(address text: String, sources: SettingSources) throws -> MilvusConfiguration {
+        let address: MilvusAddress
+        do {
+            address = try MilvusAddress(text)
+        } catch {
+            throw DaemonError(.invalidConfiguration, "milvus must be host:port or unix:PATH, not '\(text)'")
+        }
+        var configuration = MilvusConfiguration(address: address, token: sources.value("milvus-token"), database: sources.value("milvus-database"))
+        if let collection = sources.value("milvus-collection") {
+            configuration.collectionNames["default"] = collection
+        }
+        return configuration
     }
 
     /// The file named by --config or IMAGESEARCHD_CONFIG (which must exist), else the default path

@@ -8,6 +8,7 @@ import ImageSearchCore
 import ImageSearchService
 import Imaging
 import Logging
+import MilvusBackend
 import SearchBackend
 import ServiceLifecycle
 
@@ -67,12 +68,14 @@ struct ImageSearchDaemon: AsyncParsableCommand {
         let encoder = try ImageEncoder(
             modelDirectory: modelDirectory, threads: settings.threads, limits: DecodingLimits(maxPixels: settings.maxImagePixels))
         logger.info("model loaded", metadata: ["model": "\(encoder.manifest.name)", "directory": "\(modelDirectory.path)", "threads": "\(settings.threads)"])
-        let provider = EmbeddedBackendProvider(dataDirectory: URL(fileURLWithPath: settings.dataDirectory), searchThreads: settings.threads)
+        let provider: any BackendProvider = settings.milvus.map { MilvusBackendProvider(configuration: $0) }
+            ?? EmbeddedBackendProvider(dataDirectory: URL(fileURLWithPath: settings.dataDirectory), searchThreads: settings.threads)
         let engine = ImageSearchEngine(
             encoder: encoder, provider: provider,
             configuration: EngineConfiguration(maxImageBytes: settings.maxImageBytes, index: settings.index), logger: logger)
         try await engine.open()
-        logger.info("collection opened", metadata: ["data-dir": "\(settings.dataDirectory)", "index": "\(settings.index)"])
+        let storage = settings.milvus.map { "milvus \($0.address)" } ?? settings.dataDirectory
+        logger.info("collection opened", metadata: ["storage": "\(storage)", "index": "\(settings.index)"])
         return engine
     }
 

@@ -13,6 +13,7 @@ public final class DaemonProcess: @unchecked Sendable {
         directory: URL, arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil,
         launcher: [String] = []
     ) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socket = directory.appendingPathComponent("imagesearchd.sock").path
         self.dataDirectory = dataDirectory ?? directory.appendingPathComponent("data")
         logFile = directory.appendingPathComponent("daemon-\(UUID().uuidString.prefix(8)).log")

@@ -42,9 +42,9 @@ struct StemConvolution: @unchecked Sendable {
             while ox < outputSide {
                 let x0 = ox * stride - pad
                 let out = output + layout.offset(y: oy, x: ox)
-                if rows.count == 3, x0 >= 0, x0 + 2 * stride + 2 < side, ox + 3 <= outputSide {
-                    convolveThreeInterior(input + (y0 * side + x0) * 3, side: side, into: out, channelStride: layout.channels)
-                    ox += 3
+                if rows.count == 3, x0 >= 0, x0 + 3 * stride + 2 < side, ox + 4 <= outputSide {
+                    convolveFourInterior(input + (y0 * side + x0) * 3, side: side, into: out, channelStride: layout.channels)
+                    ox += 4
                 } else {
                     convolveBorder(input, side: side, y0: y0, x0: x0, rows: rows, into: out)
                     ox += 1
@@ -53,25 +53,34 @@ struct StemConvolution: @unchecked Sendable {
         }
     }
 
-    /// Three horizontally adjacent output pixels whose 3×3 windows lie inside the image.
+    /// Four horizontally adjacent output pixels whose 3×3 windows lie inside the image, 32 channels at a
+    /// time: each tap's input value is broadcast once and used by two weight vectors, eight accumulators.
     @inline(__always)
-    private func convolveThreeInterior(_ input: UnsafePointer<Float>, side: Int, into output: UnsafeMutablePointer<Float>, channelStride: Int) {
+    private func convolveFourInterior(_ input: UnsafePointer<Float>, side: Int, into output: UnsafeMutablePointer<Float>, channelStride: Int) {
         let step = stride * 3
-        for channel in Swift.stride(from: 0, to: outputChannels, by: 16) {
-            let b = SIMD16<Float>.load(bias.pointer + channel)
-            var s0 = b, s1 = b, s2 = b
+        for channel in Swift.stride(from: 0, to: outputChannels, by: 32) {
+            let high = min(channel + 16, outputChannels - 16)
+            let b0 = SIMD16<Float>.load(bias.pointer + channel), b1 = SIMD16<Float>.load(bias.pointer + high)
+            var s00 = b0, s01 = b1, s10 = b0, s11 = b1, s20 = b0, s21 = b1, s30 = b0, s31 = b1
             for ky in 0..<3 {
                 let row = input + ky * side * 3
                 for tap in 0..<9 {
-                    let w = SIMD16<Float>.load(weights.pointer + (ky * 9 + tap) * outputChannels + channel)
-                    s0.addProduct(SIMD16(repeating: row[tap]), w)
-                    s1.addProduct(SIMD16(repeating: row[tap + step]), w)
-                    s2.addProduct(SIMD16(repeating: row[tap + 2 * step]), w)
+                    let taps = weights.pointer + (ky * 9 + tap) * outputChannels
+                    let w0 = SIMD16<Float>.load(taps + channel), w1 = SIMD16<Float>.load(taps + high)
+                    var x = SIMD16<Float>(repeating: row[tap]); s00.addProduct(x, w0); s01.addProduct(x, w1)
+                    x = SIMD16<Float>(repeating: row[tap + step]); s10.addProduct(x, w0); s11.addProduct(x, w1)
+                    x = SIMD16<Float>(repeating: row[tap + 2 * step]); s20.addProduct(x, w0); s21.addProduct(x, w1)
+                    x = SIMD16<Float>(repeating: row[tap + 3 * step]); s30.addProduct(x, w0); s31.addProduct(x, w1)
                 }
             }
-            s0.relu6().store(to: output + channel)
-            s1.relu6().store(to: output + channelStride + channel)
-            s2.relu6().store(to: output + 2 * channelStride + channel)
+            s00.relu6().store(to: output + channel)
+            s10.relu6().store(to: output + channelStride + channel)
+            s20.relu6().store(to: output + 2 * channelStride + channel)
+            s30.relu6().store(to: output + 3 * channelStride + channel)
+            s01.relu6().store(to: output + high)
+            s11.relu6().store(to: output + channelStride + high)
+            s21.relu6().store(to: output + 2 * channelStride + high)
+            s31.relu6().store(to: output + 3 * channelStride + high)
         }
     }
 
