@@ -16,6 +16,8 @@ let grpcCore = Target.Dependency.product(name: "GRPCCore", package: "grpc-swift-
 let grpcProtobuf = Target.Dependency.product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")
 let grpcPosix = Target.Dependency.product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport")
 let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioEmbedded = Target.Dependency.product(name: "NIOEmbedded", package: "swift-nio")
 
 let package = Package(
     name: "imagesearchd",
@@ -24,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
@@ -50,7 +53,7 @@ let package = Package(
         .target(name: "SearchBackend"),
         .target(name: "EmbeddedBackend", dependencies: ["SearchBackend", "CSQLite"], swiftSettings: numericSettings),
         .target(name: "MilvusProtos", dependencies: [grpcCore, grpcProtobuf, swiftProtobuf]),
-        .target(name: "MilvusBackend", dependencies: ["SearchBackend", "MilvusProtos", grpcCore, grpcPosix, swiftProtobuf]),
+        .target(name: "MilvusBackend", dependencies: ["SearchBackend", "MilvusProtos", grpcCore, grpcPosix, nioCore, swiftProtobuf]),
 
         // The service: engine (no transport), protocol types, gRPC layer.
         .target(
@@ -72,7 +75,7 @@ let package = Package(
             name: "encoder-bench", dependencies: ["Encoder", "Imaging", "ImageSearchCore", argumentParser],
             path: "bench/Sources/encoder-bench"),
         .executableTarget(
-            name: "service-bench", dependencies: ["EmbeddedBackend", "SearchBackend", "Encoder", "ImageSearchCore", argumentParser],
+            name: "service-bench", dependencies: ["EmbeddedBackend", "MilvusBackend", "SearchBackend", "Encoder", "ImageSearchCore", argumentParser],
             path: "bench/Sources/service-bench"),
 
         .target(
@@ -82,11 +85,11 @@ let package = Package(
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Imaging", "TestSupport"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "Encoder", "TestSupport"]),
         .testTarget(name: "EmbeddedBackendTests", dependencies: ["EmbeddedBackend", "SearchBackend", "CSQLite"]),
-        .testTarget(name: "MilvusBackendTests", dependencies: ["MilvusBackend", "SearchBackend"]),
+        .testTarget(name: "MilvusBackendTests", dependencies: ["MilvusBackend", "SearchBackend", nioCore, nioEmbedded]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport", "Imaging"], exclude: ["python"]),
-        .testTarget(name: "ImageSearchCoreTests", dependencies: ["ImageSearchCore", "SearchBackend", "TestSupport", logging]),
+        .testTarget(name: "ImageSearchCoreTests", dependencies: ["ImageSearchCore", "Imaging", "SearchBackend", "TestSupport", logging]),
         .testTarget(
             name: "ImageSearchServiceTests",
             dependencies: [

@@ -14,16 +14,14 @@ lines and writes the JSON fragment for the report to --result.
 """
 
 import argparse
-import importlib
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import grpc
 import numpy as np
-from grpc_tools import protoc
+from imagesearch_stubs import load_stubs, milliseconds_of
 
 WARM_UP_ROUNDS = 5
 HEALTH_RUNS = 50
@@ -41,24 +39,6 @@ def parse_args():
     parser.add_argument("--top-k", type=int, default=10)
     parser.add_argument("--result", type=Path, required=True, help="where to write the JSON fragment")
     return parser.parse_args()
-
-
-def load_stubs(protos, stubs):
-    """Generates the imagesearch stubs into `stubs` and imports them."""
-    stubs.mkdir(parents=True, exist_ok=True)
-    proto = "imagesearch/v1/imagesearch.proto"
-    if protoc.main(["protoc", f"-I{protos}", f"--python_out={stubs}", f"--grpc_python_out={stubs}", proto]) != 0:
-        sys.exit(f"FAILED: protoc could not compile {proto}")
-    sys.path.insert(0, str(stubs))
-    return (importlib.import_module("imagesearch.v1.imagesearch_pb2"),
-            importlib.import_module("imagesearch.v1.imagesearch_pb2_grpc"))
-
-
-def milliseconds_of(call):
-    """Runs `call()`; returns (elapsed ms, its result)."""
-    start = time.perf_counter()
-    result = call()
-    return (time.perf_counter() - start) * 1000, result
 
 
 def isctl_search(args, query):

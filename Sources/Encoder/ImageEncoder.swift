@@ -50,6 +50,23 @@ public final class ImageEncoder: Sendable {
         }
     }
 
+    /// Embeddings of one encoded image seen in each of `orientations` (quarter turns and mirrorings),
+    /// decoded and resized once. The turns apply to the square network input, which for a centre
+    /// crop or a square image is the same as turning the photo first.
+    public func embed(_ image: Data, orientations: [ExifOrientation], preprocessing: Preprocessing? = nil) -> Result<[[Float]], ImagingError> {
+        let preprocessor = Preprocessor(preprocessing ?? manifest.preprocessing, limits: limits)
+        let resized: RGBImage
+        do {
+            resized = try image.withUnsafeBytes { try preprocessor.resized(from: $0) }
+        } catch {
+            return .failure(error as? ImagingError ?? ImagingError(.corrupt, "\(error)"))
+        }
+        let vectors = run(count: orientations.count) { index, destination in
+            preprocessor.normalize(orientations[index].apply(to: resized), into: destination)
+        }
+        return .success(vectors.map { try! $0.get() })
+    }
+
     /// Embeddings for network inputs that are already preprocessed, each `inputCount` floats.
     public func features(for inputs: [[Float]]) -> [[Float]] {
         precondition(inputs.allSatisfy { $0.count == inputCount }, "each input must hold \(inputCount) floats")

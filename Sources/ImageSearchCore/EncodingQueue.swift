@@ -7,9 +7,18 @@ import Synchronization
 /// requests into shared batches: the network is faster per image in batches (late layers read their
 /// weights once per batch), and the CPU-bound work stays off Swift's cooperative thread pool.
 final class EncodingQueue: Sendable {
-    private struct Job {
-        let images: [Data]
-        let continuation: CheckedContinuation<[Result<[Float], ImagingError>], Never>
+    /// Images to embed as they are (merged with other such jobs into shared batches), or one image to
+    /// embed in several orientations (a batch of its own: its views already fill one).
+    private enum Job {
+        case images([Data], CheckedContinuation<[Result<[Float], ImagingError>], Never>)
+        case views(Data, [ExifOrientation], CheckedContinuation<Result<[[Float]], ImagingError>, Never>)
+
+        var imageCount: Int {
+            switch self {
+            case .images(let images, _): images.count
+            case .views(_, let orientations, _): orientations.count
+            }
+        }
     }
 
     private let encoder: ImageEncoder
@@ -33,17 +42,31 @@ final class EncodingQueue: Sendable {
     func encode(_ images: [Data]) async -> [Result<[Float], ImagingError>] {
         guard !images.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
-            let accepted = jobs.withLock { state in
-                if !state.stopped { state.pending.append(Job(images: images, continuation: continuation)) }
-                return !state.stopped
-            }
-            if accepted {
-                wakeUp.signal()
-            } else {
-                let stopped = ImagingError(.corrupt, "the daemon is shutting down")
-                continuation.resume(returning: images.map { _ in .failure(stopped) })
+            if !submit(.images(images, continuation)) {
+                continuation.resume(returning: images.map { _ in .failure(Self.stopped) })
             }
         }
+    }
+
+    /// Embeddings of `image` in each of `orientations`, or the reason it could not be decoded.
+    func encode(_ image: Data, orientations: [ExifOrientation]) async -> Result<[[Float]], ImagingError> {
+        await withCheckedContinuation { continuation in
+            if !submit(.views(image, orientations, continuation)) {
+                continuation.resume(returning: .failure(Self.stopped))
+            }
+        }
+    }
+
+    private static let stopped = ImagingError(.corrupt, "the daemon is shutting down")
+
+    /// Queues `job` and wakes the thread; false once stopped.
+    private func submit(_ job: Job) -> Bool {
+        let accepted = jobs.withLock { state in
+            if !state.stopped { state.pending.append(job) }
+            return !state.stopped
+        }
+        if accepted { wakeUp.signal() }
+        return accepted
     }
 
     /// Stops the thread once the jobs already queued are done.
@@ -62,15 +85,18 @@ final class EncodingQueue: Sendable {
         }
     }
 
-    /// The oldest job plus as many following ones as fit in `maxBatch` images.
+    /// The oldest job plus, when it embeds images as they are, as many following such jobs as fit in
+    /// `maxBatch` images.
     private func takeBatch() -> [Job]? {
         jobs.withLock { state in
-            guard !state.pending.isEmpty else { return nil }
-            var count = state.pending[0].images.count
+            guard let first = state.pending.first else { return nil }
+            var count = first.imageCount
             var taken = 1
-            while taken < state.pending.count, count + state.pending[taken].images.count <= maxBatch {
-                count += state.pending[taken].images.count
-                taken += 1
+            if case .images = first {
+                while taken < state.pending.count, case .images = state.pending[taken], count + state.pending[taken].imageCount <= maxBatch {
+                    count += state.pending[taken].imageCount
+                    taken += 1
+                }
             }
             defer { state.pending.removeFirst(taken) }
             return Array(state.pending.prefix(taken))
@@ -78,12 +104,20 @@ final class EncodingQueue: Sendable {
     }
 
     private func run(_ batch: [Job]) {
-        let results = encoder.embed(batch.flatMap(\.images))
+        if case .views(let image, let orientations, let continuation) = batch[0] {
+            let result = encoder.embed(image, orientations: orientations)
+            encodedCount.add(1, ordering: .relaxed)
+            continuation.resume(returning: result)
+            return
+        }
+        var images: [Data] = []
+        for case .images(let jobImages, _) in batch { images += jobImages }
+        let results = encoder.embed(images)
         encodedCount.add(results.count, ordering: .relaxed)
         var start = 0
-        for job in batch {
-            job.continuation.resume(returning: Array(results[start..<start + job.images.count]))
-            start += job.images.count
+        for case .images(let jobImages, let continuation) in batch {
+            continuation.resume(returning: Array(results[start..<start + jobImages.count]))
+            start += jobImages.count
         }
     }
 }

@@ -10,11 +10,18 @@ public struct EngineConfiguration: Sendable {
     public var defaultCollection: String
     /// Most images encoded together, across concurrent requests.
     public var maxEncodingBatch: Int
+    /// Whether image searches also match the query turned by a quarter, half and three quarters, when
+    /// a request does not say (see `ImageSearchEngine.search`).
+    public var matchRotations: Bool
 
-    public init(maxImageBytes: Int = 64 << 20, index: IndexSpec = IndexSpec(), defaultCollection: String = "default", maxEncodingBatch: Int = 16) {
+    public init(
+        maxImageBytes: Int = 64 << 20, index: IndexSpec = IndexSpec(), defaultCollection: String = "default", maxEncodingBatch: Int = 16,
+        matchRotations: Bool = true
+    ) {
         self.maxImageBytes = maxImageBytes
         self.index = index
         self.defaultCollection = defaultCollection
         self.maxEncodingBatch = maxEncodingBatch
+        self.matchRotations = matchRotations
     }
 }

@@ -97,28 +97,46 @@ public final class ImageSearchEngine: Sendable {
     // MARK: Reading
 
     /// The `topK` stored images nearest to `query`, nearest first.
-    public func search(_ query: SearchQuery, in collection: String = "", topK: Int = 10, maxDistance: Float? = nil) async throws -> [SearchHit] {
+    ///
+    /// With `matchRotations` (default: the configuration's), an image query is embedded upright and
+    /// turned by 90°, 180° and 270°, each view is searched, and each stored image keeps its nearest
+    /// view's distance: a photo stored sideways or upside down is then found like an upright one. The
+    /// union of the views' top k holds the fused top k exactly.
+    public func search(
+        _ query: SearchQuery, in collection: String = "", topK: Int = 10, maxDistance: Float? = nil, matchRotations: Bool? = nil
+    ) async throws -> [SearchHit] {
         guard (1...1000).contains(topK) else {
             throw EngineError(.invalidArgument, .invalidArgument, "top_k must be between 1 and 1000, not \(topK)")
         }
         let backend = try await self.collection(collection).backend
-        let vector = try await queryVector(query, backend: backend)
-        return try await backend.search(vector, topK: topK, maxDistance: maxDistance)
+        let vectors = try await queryVectors(query, turned: matchRotations ?? configuration.matchRotations, backend: backend)
+        var nearest: [Int64: SearchHit] = [:]
+        for vector in vectors {
+            for hit in try await backend.search(vector, topK: topK, maxDistance: maxDistance) where hit.distance < nearest[hit.id]?.distance ?? .infinity {
+                nearest[hit.id] = hit
+            }
+        }
+        return Array(nearest.values.sorted { ($0.distance, $0.id) < ($1.distance, $1.id) }.prefix(topK))
     }
 
-    private func queryVector(_ query: SearchQuery, backend: any SearchBackend) async throws -> [Float] {
+    /// The views of an image query that `search` matches when turning.
+    private static let quarterTurns: [ExifOrientation] = [.up, .rotatedClockwise, .down, .rotatedCounterClockwise]
+
+    private func queryVectors(_ query: SearchQuery, turned: Bool, backend: any SearchBackend) async throws -> [[Float]] {
         switch query {
+        case .image(let data) where turned:
+            return try await embed(data, orientations: Self.quarterTurns)
         case .image(let data):
-            return try await embed(data)
+            return [try await embed(data)]
         case .id(let id):
-            return try await storedVector(.id(id), backend: backend)
+            return [try await storedVector(.id(id), backend: backend)]
         case .name(let name):
-            return try await storedVector(.name(name), backend: backend)
+            return [try await storedVector(.name(name), backend: backend)]
         case .vector(let vector):
             guard vector.count == model.dimension else {
                 throw EngineError(.invalidArgument, .invalidArgument, "the query vector has \(vector.count) values; this collection's model (\(model.name)) makes \(model.dimension)")
             }
-            return vector
+            return [vector]
         }
     }
 
@@ -134,6 +152,14 @@ public final class ImageSearchEngine: Sendable {
         if let problem = admissionProblem(data) { throw problem }
         switch await queue.encode([data])[0] {
         case .success(let vector): return vector
+        case .failure(let error): throw EngineError(error)
+        }
+    }
+
+    private func embed(_ data: Data, orientations: [ExifOrientation]) async throws -> [[Float]] {
+        if let problem = admissionProblem(data) { throw problem }
+        switch await queue.encode(data, orientations: orientations) {
+        case .success(let vectors): return vectors
         case .failure(let error): throw EngineError(error)
         }
     }
@@ -174,6 +200,11 @@ public final class ImageSearchEngine: Sendable {
     }
 
     // MARK: Figures and lifecycle
+
+    /// The metric a collection's distances are in, without the round trip `statistics(for:)` may cost.
+    public func metric(of collection: String = "") async throws -> Metric {
+        try await self.collection(collection).backend.indexSpec.metric
+    }
 
     public func statistics(for collection: String = "") async throws -> EngineStatistics {
         let backend = try await self.collection(collection).backend

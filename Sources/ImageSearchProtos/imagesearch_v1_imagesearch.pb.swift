@@ -255,6 +255,18 @@ public nonisolated struct Imagesearch_V1_SearchRequest: Sendable {
   /// Clears the value of `maxDistance`. Subsequent reads from it will return its default value.
   public mutating func clearMaxDistance() {self._maxDistance = nil}
 
+  /// For an image query: also match the image turned by 90°, 180° and 270°, each stored image keeping
+  /// its nearest view's distance (finds photos stored sideways or upside down; about twice the
+  /// encoding time). Unset: the daemon's --match-rotations (on by default).
+  public var matchRotations: Bool {
+    get {_matchRotations ?? false}
+    set {_matchRotations = newValue}
+  }
+  /// Returns true if `matchRotations` has been explicitly set.
+  public var hasMatchRotations: Bool {self._matchRotations != nil}
+  /// Clears the value of `matchRotations`. Subsequent reads from it will return its default value.
+  public mutating func clearMatchRotations() {self._matchRotations = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Query: Equatable, Sendable {
@@ -271,6 +283,7 @@ public nonisolated struct Imagesearch_V1_SearchRequest: Sendable {
   public init() {}
 
   fileprivate var _maxDistance: Float? = nil
+  fileprivate var _matchRotations: Bool? = nil
 }
 
 public nonisolated struct Imagesearch_V1_SearchResult: Sendable {
@@ -745,7 +758,7 @@ nonisolated extension Imagesearch_V1_Vector: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Imagesearch_V1_SearchRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SearchRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}collection\0\u{1}image\0\u{1}id\0\u{1}name\0\u{1}vector\0\u{3}top_k\0\u{3}max_distance\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}collection\0\u{1}image\0\u{1}id\0\u{1}name\0\u{1}vector\0\u{3}top_k\0\u{3}max_distance\0\u{3}match_rotations\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -793,6 +806,7 @@ nonisolated extension Imagesearch_V1_SearchRequest: SwiftProtobuf.Message, Swift
       }()
       case 6: try { try decoder.decodeSingularUInt32Field(value: &self.topK) }()
       case 7: try { try decoder.decodeSingularFloatField(value: &self._maxDistance) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self._matchRotations) }()
       default: break
       }
     }
@@ -831,6 +845,9 @@ nonisolated extension Imagesearch_V1_SearchRequest: SwiftProtobuf.Message, Swift
     try { if let v = self._maxDistance {
       try visitor.visitSingularFloatField(value: v, fieldNumber: 7)
     } }()
+    try { if let v = self._matchRotations {
+      try visitor.visitSingularBoolField(value: v, fieldNumber: 8)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -839,6 +856,7 @@ nonisolated extension Imagesearch_V1_SearchRequest: SwiftProtobuf.Message, Swift
     if lhs.query != rhs.query {return false}
     if lhs.topK != rhs.topK {return false}
     if lhs._maxDistance != rhs._maxDistance {return false}
+    if lhs._matchRotations != rhs._matchRotations {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -40,8 +40,9 @@ public struct ImageSearchService: Imagesearch_V1_ImageSearch.SimpleServiceProtoc
         try await translatingErrors {
             let hits = try await engine.search(
                 try SearchQuery(request), in: request.collection, topK: request.topK == 0 ? 10 : Int(request.topK),
-                maxDistance: request.hasMaxDistance ? request.maxDistance : nil)
-            let metric = try await engine.statistics(for: request.collection).backend.index.metric
+                maxDistance: request.hasMaxDistance ? request.maxDistance : nil,
+                matchRotations: request.hasMatchRotations ? request.matchRotations : nil)
+            let metric = try await engine.metric(of: request.collection)
             return .with { reply in
                 reply.metric = metric.rawValue
                 reply.results = hits.map { hit in

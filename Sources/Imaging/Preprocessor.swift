@@ -22,7 +22,13 @@ public struct Preprocessor: Sendable {
 
     /// Writes the network input for `data` into `destination` (`inputCount` floats).
     public func write(from data: UnsafeRawBufferPointer, into destination: UnsafeMutablePointer<Float>) throws {
-        let image = try resized(from: data)
+        normalize(try resized(from: data), into: destination)
+    }
+
+    /// Writes the network input for an image `resized(from:)` made (or a quarter turn of one) into
+    /// `destination` (`inputCount` floats).
+    public func normalize(_ image: RGBImage, into destination: UnsafeMutablePointer<Float>) {
+        precondition(image.pixels.count == inputCount, "the image must be \(preprocessing.size)×\(preprocessing.size)")
         let mean = preprocessing.mean, scale = preprocessing.scale
         for index in 0..<inputCount {
             destination[index] = (Float(image.pixels[index]) - mean) * scale

@@ -10,6 +10,8 @@ import SwiftProtobuf
 final class MilvusBackend: SearchBackend {
     /// Milvus's largest `topk`.
     static let maxTopK = 16_384
+    /// Insert requests sent at once by one `insert`.
+    static let insertsInFlight = 2
 
     private let connection: MilvusConnection
     /// The daemon's name for the collection, and Milvus's.
@@ -18,6 +20,8 @@ final class MilvusBackend: SearchBackend {
     private let model: ModelIdentity
     private let index: MilvusIndex
     private let consistency = ReadConsistency()
+
+    var indexSpec: IndexSpec { index.spec }
 
     init(connection: MilvusConnection, collection: String, milvusName: String, model: ModelIdentity, index: MilvusIndex) {
         self.connection = connection
@@ -32,21 +36,60 @@ final class MilvusBackend: SearchBackend {
     func insert(_ images: [NewImage]) async throws -> [Int64] {
         guard !images.isEmpty else { return [] }
         let rows = try images.map { (image: $0, metadata: try checkedMetadata(of: $0)) }
-        try await refuseTakenNames(images.map(\.name))
-        var ids: [Int64] = []
-        for batch in InsertBatch.split(rows) {
-            let request = batch.request(collection: milvusName, dimension: model.dimension)
-            let write = consistency.writeStarted()
-            let reply = try await connection.call("insert \(batch.rows.count) images into \(milvusName)") {
-                try await $0.insert(request, metadata: $1, options: $2)
-            }
-            guard reply.ids.intID.data.count == batch.rows.count else {
-                throw BackendError(.storageFailure, "Milvus at \(connection.address) returned \(reply.ids.intID.data.count) ids for \(batch.rows.count) images inserted into \(milvusName)")
-            }
-            consistency.writeFinished(write, timestamp: reply.timestamp)
-            ids += reply.ids.intID.data
+        let names = images.map(\.name)
+        try refuseRepeatedNames(names)
+        // Which stored rows hold these names is asked alongside the insert, not before it: the query
+        // waits until Milvus has applied this backend's earlier writes (up to its time tick, 200 ms),
+        // and that wait now overlaps sending the rows. The query may see the new rows too; they are
+        // told apart by id. When an earlier row holds one of the names, the new rows are deleted again.
+        let sinceEarlierWrites = consistency.forRead
+        async let holders = rowsNamed(names, reading: sinceEarlierWrites)
+        let ids = try await insertRows(rows)
+        let newIDs = Set(ids)
+        let taken: String?
+        do {
+            taken = try await holders.first { !newIDs.contains($0.id) }?.name
+        } catch {
+            try await deleteAll(ids)
+            throw error
+        }
+        if let taken {
+            try await deleteAll(ids)
+            throw BackendError(.nameTaken, "an image named '\(taken)' is already stored in collection '\(collection)'")
         }
         return ids
+    }
+
+    /// Inserts the rows in requests under the message limit, `insertsInFlight` at a time so that
+    /// encoding and sending one overlaps Milvus storing another; returns the ids in row order.
+    private func insertRows(_ rows: [(image: NewImage, metadata: Data)]) async throws -> [Int64] {
+        let batches = InsertBatch.split(rows)
+        var ids = [[Int64]](repeating: [], count: batches.count)
+        try await withThrowingTaskGroup(of: (Int, [Int64]).self) { group in
+            for (index, batch) in batches.enumerated() {
+                if index >= Self.insertsInFlight, let (done, batchIDs) = try await group.next() {
+                    ids[done] = batchIDs
+                }
+                group.addTask { (index, try await self.insert(batch)) }
+            }
+            while let (done, batchIDs) = try await group.next() {
+                ids[done] = batchIDs
+            }
+        }
+        return ids.flatMap { $0 }
+    }
+
+    private func insert(_ batch: InsertBatch) async throws -> [Int64] {
+        let request = batch.request(collection: milvusName, dimension: model.dimension)
+        let write = consistency.writeStarted()
+        let reply = try await connection.call("insert \(batch.rows.count) images into \(milvusName)") {
+            try await $0.insert(request, metadata: $1, options: $2)
+        }
+        guard reply.ids.intID.data.count == batch.rows.count else {
+            throw BackendError(.storageFailure, "Milvus at \(connection.address) returned \(reply.ids.intID.data.count) ids for \(batch.rows.count) images inserted into \(milvusName)")
+        }
+        consistency.writeFinished(write, timestamp: reply.timestamp)
+        return reply.ids.intID.data
     }
 
     func remove(ids: [Int64]) async throws -> [Int64] {
@@ -61,6 +104,11 @@ final class MilvusBackend: SearchBackend {
             removed += present
         }
         return removed
+    }
+
+    /// Deletes rows this backend just inserted, in lists of Milvus's size.
+    private func deleteAll(_ ids: [Int64]) async throws {
+        for list in MilvusExpression.lists(ids) { try await delete(Array(list)) }
     }
 
     private func delete(_ ids: [Int64]) async throws {
@@ -98,17 +146,23 @@ final class MilvusBackend: SearchBackend {
     }
 
     /// The backstop behind the engine's own check: a name is stored at most once.
-    private func refuseTakenNames(_ names: [String]) async throws {
+    private func refuseRepeatedNames(_ names: [String]) throws {
         var seen = Set<String>()
         if let repeated = names.first(where: { !seen.insert($0).inserted }) {
             throw BackendError(.nameTaken, "the name '\(repeated)' appears twice in one insert into collection '\(collection)'")
         }
+    }
+
+    /// The stored rows holding any of `names`, read with the given consistency.
+    private func rowsNamed(
+        _ names: [String], reading: (level: Milvus_Proto_Common_ConsistencyLevel, guarantee: UInt64)
+    ) async throws -> [(id: Int64, name: String)] {
+        var rows: [(id: Int64, name: String)] = []
         for list in MilvusExpression.lists(names) {
-            let taken = try await query(MilvusExpression.oneOf(MilvusSchema.name, list), fields: [MilvusSchema.name]).strings(MilvusSchema.name)
-            if let name = taken.first {
-                throw BackendError(.nameTaken, "an image named '\(name)' is already stored in collection '\(collection)'")
-            }
+            let columns = try await query(MilvusExpression.oneOf(MilvusSchema.name, list), fields: [MilvusSchema.id, MilvusSchema.name], reading: reading)
+            rows += zip(try columns.integers(MilvusSchema.id), try columns.strings(MilvusSchema.name)).map { ($0, $1) }
         }
+        return rows
     }
 
     // MARK: Reading
@@ -181,13 +235,15 @@ final class MilvusBackend: SearchBackend {
         return request
     }
 
-    /// Queries with `consistency.forRead`, or with Strong consistency when `strong`.
-    private func query(_ expression: String, fields: [String], strong: Bool = false) async throws -> ResultColumns {
+    /// Queries with `reading`, by default `consistency.forRead`.
+    private func query(
+        _ expression: String, fields: [String], reading: (level: Milvus_Proto_Common_ConsistencyLevel, guarantee: UInt64)? = nil
+    ) async throws -> ResultColumns {
         var request = Milvus_Proto_Milvus_QueryRequest()
         request.collectionName = milvusName
         request.expr = expression
         request.outputFields = fields
-        (request.consistencyLevel, request.guaranteeTimestamp) = strong ? (.strong, 0) : consistency.forRead
+        (request.consistencyLevel, request.guaranteeTimestamp) = reading ?? consistency.forRead
         request.useDefaultConsistency = false
         let reply = try await connection.call("query \(milvusName)") {
             try await $0.query(request, metadata: $1, options: $2)
@@ -200,7 +256,7 @@ final class MilvusBackend: SearchBackend {
     /// The count comes from Milvus with Strong consistency, so it reflects deletes; the memory figure
     /// is an estimate of the vectors Milvus holds for this collection (in the server, not this process).
     func statistics() async throws -> BackendStatistics {
-        let counts = try await query("", fields: ["count(*)"], strong: true).integers("count(*)")
+        let counts = try await query("", fields: ["count(*)"], reading: (.strong, 0)).integers("count(*)")
         guard let count = counts.first else {
             throw BackendError(.storageFailure, "Milvus at \(connection.address) returned no count for \(milvusName)")
         }

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import MilvusProtos
+import NIOCore
 import SearchBackend
 
 /// One gRPC client to the Milvus server, for one collection's backend: every call goes through
@@ -36,6 +37,12 @@ final class MilvusConnection: Sendable {
             config.backoff = Self.reconnectBackoff
             // Finds a connection whose peer vanished without closing it (a crashed host, a cut network).
             config.connection.keepalive = .init(time: .seconds(30), timeout: .seconds(10), allowWithoutCalls: false)
+            // Runs on the connection's event loop, once gRPC has set up its pipeline.
+            config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(HTTP2PingResponder(), position: .first)
+                }
+            }
         }
         let transport: HTTP2ClientTransport.Posix
         do {

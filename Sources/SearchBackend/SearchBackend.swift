@@ -9,6 +9,10 @@
 ///   this is the backstop).
 /// - Implementations are safe to call concurrently.
 public protocol SearchBackend: Sendable {
+    /// The collection's index and metric, known without asking the storage (unlike `statistics()`,
+    /// which may be a round trip to a server).
+    var indexSpec: IndexSpec { get }
+
     /// Stores the images and returns their new ids, in order.
     func insert(_ images: [NewImage]) async throws -> [Int64]
 

@@ -33,6 +33,9 @@ struct DaemonOptions: ParsableArguments {
     @Option(name: .customLong("index-param"), help: ArgumentHelp("Index parameter, repeatable: M=16, efConstruction=200, ef=64 (HNSW); nlist=1024, nprobe=16 (IVF_FLAT).", valueName: "name=value"))
     var indexParam: [String] = []
 
+    @Option(help: ArgumentHelp("Whether image searches also match the query turned by 90°, 180° and 270° when a request does not say: on (default) or off.", valueName: "on|off"))
+    var matchRotations: String?
+
     @Option(help: ArgumentHelp("Store and search in this Milvus server instead of the embedded index: host:port or unix:PATH.", valueName: "address"))
     var milvus: String?
 
@@ -62,6 +65,7 @@ struct DaemonOptions: ParsableArguments {
         case "max-image-pixels": maxImagePixels
         case "index": index
         case "metric": metric
+        case "match-rotations": matchRotations
         case "log-level": logLevel
         case "milvus": milvus
         case "milvus-collection": milvusCollection

@@ -18,6 +18,7 @@ struct DaemonSettings {
     var maxImageBytes = 64 << 20
     var maxImagePixels = 100_000_000
     var index = IndexSpec()
+    var matchRotations = true
     var logLevel = Logger.Level.info
     /// Set: the collections live in this Milvus server instead of the embedded index.
     var milvus: MilvusConfiguration?
@@ -25,7 +26,7 @@ struct DaemonSettings {
     /// Setting names: the long options, the configuration file keys, the environment suffixes.
     static let keys: Set<String> = [
         "socket", "socket-mode", "data-dir", "model", "threads", "max-image-bytes", "max-image-pixels",
-        "index", "metric", "index-param", "log-level", "milvus", "milvus-collection", "milvus-token", "milvus-database",
+        "index", "metric", "index-param", "match-rotations", "log-level", "milvus", "milvus-collection", "milvus-token", "milvus-database",
     ]
 
     init(options: DaemonOptions, environment: [String: String]) throws {
@@ -43,6 +44,7 @@ struct DaemonSettings {
             }
             logLevel = level
         }
+        if let value = sources.value("match-rotations") { matchRotations = try Self.parseSwitch(value, "match-rotations") }
         index = try Self.parseIndex(kind: sources.value("index"), metric: sources.value("metric"), parameters: sources.list("index-param"))
         if let address = sources.value("milvus") {
             milvus = try Self.milvusConfiguration(address: address, sources: sources)
@@ -86,6 +88,14 @@ struct DaemonSettings {
             throw DaemonError(.invalidConfiguration, "socket-mode must be an octal permission such as 0660, not '\(text)'")
         }
         return mode
+    }
+
+    private static func parseSwitch(_ text: String, _ name: String) throws -> Bool {
+        switch text.lowercased() {
+        case "on", "true", "yes", "1": return true
+        case "off", "false", "no", "0": return false
+        default: throw DaemonError(.invalidConfiguration, "\(name) must be on or off, not '\(text)'")
+        }
     }
 
     private static func parsePositive(_ text: String, _ name: String) throws -> Int {

@@ -31,6 +31,9 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only results at most this far from the query.", valueName: "distance"))
     var maxDistance: Float?
 
+    @Flag(inversion: .prefixedNo, help: "Also match the query image turned by 90°, 180° and 270° (default: the daemon's setting, on unless changed).")
+    var matchRotations: Bool?
+
     @Flag(help: "Print JSON: {\"results\":[{\"id\":…,\"name\":…,\"distance\":…}],\"metric\":…}.")
     var json = false
 
@@ -59,6 +62,7 @@ struct SearchCommand: AsyncParsableCommand {
         request.query = try query()
         request.topK = UInt32(k)
         if let maxDistance { request.maxDistance = maxDistance }
+        if let matchRotations { request.matchRotations = matchRotations }
         return request
     }
 

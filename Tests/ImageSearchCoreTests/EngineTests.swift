@@ -1,6 +1,7 @@
 import Encoder
 import Foundation
 import ImageSearchCore
+import Imaging
 import Logging
 import SearchBackend
 import Testing
@@ -92,6 +93,21 @@ import TestSupport
         #expect(exact.count == 5)
         #expect(exact[0].distance < 1e-3)
         #expect(zip(exact, exact.dropFirst()).allSatisfy { $0.distance <= $1.distance })
+    }
+
+    /// A photo stored upright is found from a quarter-turned copy only when search matches rotations,
+    /// and each stored image appears once however many views matched it.
+    @Test(arguments: [ExifOrientation.rotatedClockwise, .down, .rotatedCounterClockwise])
+    func quarterTurnedCopiesAreFoundWhenMatchingRotations(turn: ExifOrientation) async throws {
+        let engine = try makeEngine()
+        _ = try await engine.add(try photos())
+        let turned = TestImages.jpeg(turn.apply(to: try TestImages.photo("motorcycle_left")), quality: 95)
+        let matched = try await engine.search(.image(turned), topK: 5, matchRotations: true)
+        let upright = try await engine.search(.image(turned), topK: 5, matchRotations: false)
+        #expect(matched.first?.name == "/photos/motorcycle_left")
+        #expect(matched[0].distance < upright[0].distance / 2)
+        #expect(Set(matched.map(\.id)).count == matched.count)
+        #expect(zip(matched, matched.dropFirst()).allSatisfy { $0.distance <= $1.distance })
     }
 
     @Test func searchByStoredImageDoesNotEncode() async throws {

@@ -60,4 +60,18 @@ struct StandaloneTests {
             try await checkRoundTrip(of: AwkwardNames.portable + AwkwardNames.lineBreaks, in: backend)
         }
     }
+
+    /// Milvus standalone's gRPC server (Go) sends a PING with nearly every request; without `HTTP2PingResponder`
+    /// swift-nio-http2 closed the connection after 200 of them, failing a call every few seconds.
+    @Test("hundreds of requests in a row on one connection all succeed")
+    func sustainedRequestsKeepTheConnection() async throws {
+        try await TestCollection.use(on: try TestServers.standalone()) { backend, _ in
+            let images = TestImages.make(count: 20, dimension: 16, seed: 14)
+            _ = try await backend.insert(images)
+            for round in 0..<400 {
+                let hits = try await backend.search(images[round % images.count].vector, topK: 3, maxDistance: nil)
+                #expect(hits.first?.name == images[round % images.count].name)
+            }
+        }
+    }
 }

@@ -16,6 +16,8 @@ public final class InMemoryBackend: SearchBackend, BackendProvider {
 
     public init() {}
 
+    public var indexSpec: IndexSpec { state.withLock { $0.index } }
+
     /// Makes every following insert and remove fail with `error` (nil: succeed again).
     public func failWrites(with error: BackendError?) {
         state.withLock { $0.failWrites = error }

@@ -31,7 +31,7 @@ struct SearchTimingCommand: AsyncParsableCommand {
         let openSeconds = (ContinuousClock.now - openStart).seconds
         let count = try await backend.statistics().count
         guard count > 0 else {
-            throw BenchError("collection '\(collection.collection)' in \(collection.dataDir) is empty; run populate first.")
+            throw BenchError("collection '\(collection.collection)' in \(collection.location) is empty; run populate first.")
         }
         let queryVectors = try Self.readVectors(queries, dimension: identity.dimension)
         for query in queryVectors.prefix(warmUp) {

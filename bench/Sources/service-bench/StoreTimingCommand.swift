@@ -26,7 +26,7 @@ struct StoreTimingCommand: AsyncParsableCommand {
         let identity = try collection.modelIdentity()
         let backend = try await collection.open(identity, searchThreads: 1)
         guard try await backend.statistics().count == 0 else {
-            throw BenchError("collection '\(collection.collection)' in \(collection.dataDir) is not empty; time storing into a new one.")
+            throw BenchError("collection '\(collection.collection)' in \(collection.location) is not empty; time storing into a new one.")
         }
         var vectors = RandomUnitVectors(dimension: identity.dimension)
         let images = (0..<count).map { row in

@@ -1,0 +1,390 @@
+"""Measures imagesearchd's retrieval quality on the development image set, through its gRPC API.
+
+Called by `bench/retrieval` with a daemon serving an empty data directory. Steps:
+
+1. Copies: for each original (every dataset image except those with role `query`: all of
+   ukbench_subset and opencv_samples, the `ref` frames of vprbench_corridor), the transform suite of
+   `retrieval_transforms.py`, written as JPEGs into the work folder. Each copy's random numbers come
+   from the seed and the copy's name alone, so a copy is the same whichever originals are chosen.
+2. Collections: `default`, the gallery, gets every dataset image (originals, and the rest as
+   distractors and same-place matches), named `<dataset>/<image>`, and every copy, named
+   `copy/<family>/<k>/<dataset>/<image>`; `dataset` gets the dataset images alone. Both through
+   AddImages in messages of 16 images. Each add must be ADDED; an UNCHANGED one (content identical
+   to a stored image) is reported and scored under the name the daemon stored that content under;
+   anything else stops the run with FAILED.
+3. Near duplicates: Search (top 10) with each copy's bytes in `dataset`; R@k = the copy's original
+   within the first k. That is the usual copy-detection set-up: the edited image against the real
+   ones, the other dataset images (group mates and neighbouring corridor frames included) as
+   distractors. The same Search in the gallery, the copy itself dropped from
+   the results, is reported too ("with copies"): there the original mostly loses first place to
+   other copies, of the same original or of a similar image with the same edit (a blurred UKBench
+   view finds the blurred copy of another view of the object), so that figure says more about how
+   far the edits move an embedding than about finding the original. Latency is timed on the
+   gallery Search.
+4. The original design's score: Search in the gallery with each original's bytes; a family passes for
+   that original when all its copies are within the top 1 + (number of copies), the original itself
+   (distance 0) taking the other place, once the original's copies of other families are dropped from
+   the results: otherwise a family's copies must also beat the original's copies of every other
+   family, and its score would mix in how near those are. Reported for every family (a single copy
+   must then be second), with the other families' copies kept too, and for all the original's
+   copies at once (`all_families`: all of them in the top 1 + their number).
+5. Same place: Search in `dataset` with each dataset image that has at least one other member in its
+   group; the ranking is the other dataset images by distance (the query itself dropped), relevant =
+   the other members of its group. It is the ranking of the gallery restricted to dataset images,
+   but whole within one top_k (the gallery holds about 4,400 images, most of them copies, and top_k
+   stops at 1000). Average precision is over the full ranking, relevant images never returned
+   counting as misses; R@1 and R@4 = a relevant image among the first 1 or 4. Overall figures
+   average over all queries, not over datasets.
+6. Stats of the gallery (count, index_memory_bytes) and the client-side latency of its near-duplicate
+   Search calls (one persistent channel).
+
+Prints readable lines (a table per family, one per dataset), then one JSON object as the last line;
+progress goes to stderr.
+"""
+
+import argparse
+import csv
+import json
+import sys
+import time
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+from multiprocessing import Pool
+from pathlib import Path
+
+import grpc
+import numpy as np
+from PIL import Image
+
+from imagesearch_stubs import load_stubs
+from retrieval_transforms import FAMILIES
+
+BATCH = 16
+MAX_TOP_K = 1000
+GALLERY = "default"
+DATASET = "dataset"
+QUICK_ORIGINALS = 15
+MAX_MESSAGE_BYTES = 64 << 20
+PROGRESS_EVERY = 500
+NEAR_DUPLICATE_TOP_K = 10
+COPIES_PER_ORIGINAL = sum(len(family.copies) for family in FAMILIES)
+
+
+@dataclass(frozen=True)
+class DatasetImage:
+    dataset: str
+    image: str
+    group: str  # empty: in no group
+    role: str
+    path: Path
+
+    @property
+    def name(self):
+        return f"{self.dataset}/{self.image}"
+
+
+@dataclass(frozen=True)
+class Copy:
+    name: str
+    path: Path
+    family: str
+    original: str  # the original's name
+    dataset: str  # the original's
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("datasets", type=Path, nargs="+", help="dataset folders, each with images/ and groups.csv")
+    parser.add_argument("--socket", required=True, help="the daemon's Unix socket")
+    parser.add_argument("--protos", type=Path, required=True, help="the Protos/ folder")
+    parser.add_argument("--work", type=Path, required=True, help="folder for the stubs and the copies")
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_ORIGINALS} originals only")
+    parser.add_argument("--daemon-args", default="", help="the daemon's extra arguments, for the JSON")
+    return parser.parse_args()
+
+
+def progress(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def read_dataset(folder):
+    """The images listed in the folder's groups.csv, in its order."""
+    with open(folder / "groups.csv", newline="") as file:
+        return [DatasetImage(folder.name, row["image"], row["group"], row["role"], folder / "images" / row["image"])
+                for row in csv.DictReader(file)]
+
+
+def choose_originals(images, quick):
+    """Every image but same-place queries; with `quick`, QUICK_ORIGINALS of them spread over the datasets."""
+    originals = [image for image in images if image.role != "query"]
+    if quick:
+        originals = originals[::max(1, len(originals) // QUICK_ORIGINALS)][:QUICK_ORIGINALS]
+    return originals
+
+
+def make_copies(task):
+    """Writes the transformed copies of one original under `folder`, at paths mirroring their names."""
+    original, seed, folder = task
+    with Image.open(original.path) as opened:
+        image = opened.convert("RGB")
+    copies = []
+    for family in FAMILIES:
+        for k, transform in enumerate(family.copies):
+            name = f"copy/{family.name}/{k}/{original.name}"
+            rng = np.random.default_rng([seed, zlib.crc32(name.encode())])
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            transform(image, rng).save(path, format="JPEG", quality=family.quality)
+            copies.append(Copy(name, path, family.name, original.name, original.dataset))
+    return copies
+
+
+def write_copies(originals, seed, folder):
+    """All the copies, in the order of the originals, made on all cores."""
+    copies = []
+    with Pool() as pool:
+        for done, made in enumerate(pool.imap(make_copies, [(original, seed, folder) for original in originals]), 1):
+            copies += made
+            if done % 50 == 0:
+                progress(f"copies: {done}/{len(originals)} originals done")
+    return copies
+
+
+def add_images(stub, pb, collection, entries):
+    """Adds (name, path) entries in messages of BATCH images. Returns {name: the name the daemon stores
+    that content under}: the name itself when ADDED, the earlier image's when UNCHANGED."""
+    def requests():
+        for start in range(0, len(entries), BATCH):
+            images = [pb.ImageToAdd(name=name, data=path.read_bytes()) for name, path in entries[start:start + BATCH]]
+            yield pb.AddImagesRequest(collection=collection, images=images)
+
+    stored_as = {}
+    for response in stub.AddImages(requests()):
+        for result in response.results:
+            name = entries[result.index][0]
+            if result.status == pb.AddResult.ADDED:
+                stored_as[name] = name
+            elif result.status == pb.AddResult.UNCHANGED:
+                stored_as[name] = result.name
+                print(f"add: {name} is identical to {result.name}, stored once (UNCHANGED)")
+            else:
+                sys.exit(f"FAILED: adding {name} to {collection}: {pb.AddResult.Status.Name(result.status)} "
+                         f"{result.error.reason}: {result.error.message}")
+        if len(stored_as) % PROGRESS_EVERY < BATCH:
+            progress(f"add: {len(stored_as)}/{len(entries)} images into {collection}")
+    if len(stored_as) != len(entries):
+        sys.exit(f"FAILED: AddImages answered {len(stored_as)} of {len(entries)} images in {collection}")
+    return stored_as
+
+
+def search(stub, pb, data, top_k, collection=GALLERY):
+    response = stub.Search(pb.SearchRequest(collection=collection, image=data, top_k=top_k))
+    return [result.name for result in response.results]
+
+
+def rank_of(name, ranking):
+    """The 1-based rank of `name` in `ranking`, None when absent."""
+    return ranking.index(name) + 1 if name in ranking else None
+
+
+def near_duplicate_ranks(stub, pb, copies, stored_as, dataset_stored_as):
+    """Per copy name, the rank of its original in a Search with the copy, twice: in `dataset` (the
+    score) and in the gallery, the copy itself dropped (with copies); and the ms of each gallery Search."""
+    ranks, ranks_with_copies, milliseconds = {}, {}, []
+    for done, copy in enumerate(copies, 1):
+        data = copy.path.read_bytes()
+        among_dataset = search(stub, pb, data, NEAR_DUPLICATE_TOP_K, DATASET)
+        ranks[copy.name] = rank_of(dataset_stored_as[copy.original], among_dataset)
+        start = time.perf_counter()
+        in_gallery = search(stub, pb, data, NEAR_DUPLICATE_TOP_K)
+        milliseconds.append((time.perf_counter() - start) * 1000)
+        others = [name for name in in_gallery if name != stored_as[copy.name]]
+        ranks_with_copies[copy.name] = rank_of(stored_as[copy.original], others)
+        if done % PROGRESS_EVERY == 0:
+            progress(f"near duplicates: {done}/{len(copies)} copies")
+    return ranks, ranks_with_copies, milliseconds
+
+
+def design_passes(stub, pb, originals, copies, stored_as):
+    """Per family (and "all_families", all the copies at once), for each original: whether all the
+    family's copies are in the top 1 + (their number) of a Search with the original, once the
+    original's copies of other families are dropped (the score), and with them kept."""
+    copies_of = defaultdict(lambda: defaultdict(set))  # original -> family -> stored names
+    for copy in copies:
+        copies_of[copy.original][copy.family].add(stored_as[copy.name])
+        copies_of[copy.original]["all_families"].add(stored_as[copy.name])
+    passes, passes_siblings_kept = defaultdict(list), defaultdict(list)
+    for original in originals:
+        names = search(stub, pb, original.path.read_bytes(), 1 + COPIES_PER_ORIGINAL)
+        own = copies_of[original.name]
+        for family, wanted in own.items():
+            ranking = [name for name in names if name not in own["all_families"] - wanted]
+            passes[family].append(wanted <= set(ranking[:1 + len(wanted)]))
+            passes_siblings_kept[family].append(wanted <= set(names[:1 + len(wanted)]))
+    return passes, passes_siblings_kept
+
+
+def average_precision(ranking, relevant):
+    """Mean over the relevant names of the precision at each one's rank; one never ranked counts 0."""
+    hits, total = 0, 0.0
+    for rank, name in enumerate(ranking, 1):
+        if name in relevant:
+            hits += 1
+            total += hits / rank
+    return total / len(relevant)
+
+
+def same_place_scores(stub, pb, images, stored_as):
+    """Per dataset, a list of (average precision, hit at 1, hit at 4), one per image with a group mate."""
+    members = defaultdict(set)
+    for image in images:
+        if image.group:
+            members[(image.dataset, image.group)].add(stored_as[image.name])
+    top_k = min(MAX_TOP_K, len(images))
+    scores = defaultdict(list)
+    for image in images:
+        own = stored_as[image.name]
+        relevant = members[(image.dataset, image.group)] - {own} if image.group else set()
+        if not relevant:
+            continue
+        ranking = [name for name in search(stub, pb, image.path.read_bytes(), top_k, DATASET) if name != own]
+        scores[image.dataset].append((average_precision(ranking, relevant),
+                                      ranking[0] in relevant, bool(relevant & set(ranking[:4]))))
+    return scores
+
+
+def mean(values):
+    return float(np.mean(values))
+
+
+def recall(ranks, k):
+    """The fraction of ranks within the first k."""
+    return mean([rank is not None and rank <= k for rank in ranks])
+
+
+def report_near_duplicates(copies, measured):
+    """Prints the table per family; returns its figures for the JSON."""
+    print(f"near duplicates: Search top {NEAR_DUPLICATE_TOP_K} with each copy among the dataset images; "
+          "R@k = its original in the first k; with copies: the same in the gallery, the query itself dropped")
+    print("near duplicates: design = all the family's copies in the top 1 + (their number) of a Search with the "
+          "original, its other families' copies dropped; kept: not dropped")
+    print(f"{'family':<14} {'queries':>7} {'R@1':>6} {'R@5':>6} {'design':>6}   "
+          f"{'with copies: R@1':>16} {'R@5':>6}   {'kept: design':>12}")
+    result = {}
+    for family in [family.name for family in FAMILIES] + ["all"]:
+        names = [copy.name for copy in copies if family in (copy.family, "all")]
+        ranks = [measured.ranks[name] for name in names]
+        ranks_with_copies = [measured.ranks_with_copies[name] for name in names]
+        r1, r5 = recall(ranks, 1), recall(ranks, 5)
+        with_copies_r1, with_copies_r5 = recall(ranks_with_copies, 1), recall(ranks_with_copies, 5)
+        design_family = "all_families" if family == "all" else family
+        design = mean(measured.passes[design_family])
+        kept_design = mean(measured.passes_siblings_kept[design_family])
+        print(f"{family:<14} {len(names):>7} {r1:>6.3f} {r5:>6.3f} {design:>6.3f}   "
+              f"{with_copies_r1:>16.3f} {with_copies_r5:>6.3f}   {kept_design:>12.3f}")
+        if family == "all":
+            result |= {"overall_r1": r1, "overall_r5": r5, "overall_r1_with_copies": with_copies_r1,
+                       "overall_r5_with_copies": with_copies_r5, "design_score_all_families": design}
+        else:
+            result |= {f"r1_{family}": r1, f"r5_{family}": r5, f"design_score_{family}": design}
+    result["design_score_rotate_small_siblings_kept"] = mean(measured.passes_siblings_kept["rotate_small"])
+    print(f"near duplicates: design in the row 'all': all {COPIES_PER_ORIGINAL} copies of the original in the top "
+          f"{1 + COPIES_PER_ORIGINAL}")
+    return result
+
+
+def report_near_duplicates_by_dataset(copies, ranks):
+    """Prints R@1 and R@5 of the near duplicates per dataset of the originals; returns them for the JSON."""
+    print(f"{'dataset':<20} {'queries':>7} {'R@1':>6} {'R@5':>6}   (near duplicates, by the original's dataset)")
+    result = {}
+    for dataset in dict.fromkeys(copy.dataset for copy in copies):
+        dataset_ranks = [ranks[copy.name] for copy in copies if copy.dataset == dataset]
+        r1, r5 = recall(dataset_ranks, 1), recall(dataset_ranks, 5)
+        print(f"{dataset:<20} {len(dataset_ranks):>7} {r1:>6.3f} {r5:>6.3f}")
+        result |= {f"near_duplicate_r1_{dataset}": r1, f"near_duplicate_r5_{dataset}": r5}
+    return result
+
+
+def report_same_place(scores):
+    """Prints the table per dataset; returns its figures for the JSON."""
+    if not scores:
+        print("same place: no dataset image has a group mate")
+        return {}
+    result = {}
+    print("same place: Search with each dataset image that has a group mate, over the dataset images; "
+          "relevant = its group mates")
+    print(f"{'dataset':<20} {'queries':>7} {'mAP':>6} {'R@1':>6} {'R@4':>6}")
+    for dataset, rows in [*scores.items(), ("all", [row for rows in scores.values() for row in rows])]:
+        average, r1, r4 = (mean(column) for column in zip(*rows))
+        print(f"{dataset:<20} {len(rows):>7} {average:>6.3f} {r1:>6.3f} {r4:>6.3f}")
+        suffix = "" if dataset == "all" else f"_{dataset}"
+        result |= {f"same_place_map{suffix}": average, f"same_place_r1{suffix}": r1, f"same_place_r4{suffix}": r4}
+    return result
+
+
+@dataclass
+class Measurements:
+    ranks: dict
+    ranks_with_copies: dict
+    search_milliseconds: list
+    passes: dict
+    passes_siblings_kept: dict
+    same_place: dict
+    stats: object  # the gallery's StatsResponse
+
+
+def measure(pb, pb_grpc, socket, images, originals, copies):
+    """Fills both collections, runs every search, and reads the gallery's Stats."""
+    dataset_entries = [(image.name, image.path) for image in images]
+    options = [("grpc.max_send_message_length", MAX_MESSAGE_BYTES), ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES)]
+    with grpc.insecure_channel(f"unix://{socket}", options=options) as channel:
+        stub = pb_grpc.ImageSearchStub(channel)
+        stored_as = add_images(stub, pb, GALLERY, dataset_entries + [(copy.name, copy.path) for copy in copies])
+        dataset_stored_as = add_images(stub, pb, DATASET, dataset_entries)
+        progress(f"near duplicates: {len(copies)} copies, a Search in each collection")
+        ranks, ranks_with_copies, milliseconds = near_duplicate_ranks(stub, pb, copies, stored_as, dataset_stored_as)
+        progress(f"design: {len(originals)} searches with the originals")
+        passes, passes_siblings_kept = design_passes(stub, pb, originals, copies, stored_as)
+        progress("same place: searches with the dataset images")
+        same_place = same_place_scores(stub, pb, images, dataset_stored_as)
+        stats = stub.Stats(pb.StatsRequest(collection=GALLERY))
+    return Measurements(ranks, ranks_with_copies, milliseconds, passes, passes_siblings_kept, same_place, stats)
+
+
+def main():
+    args = parse_args()
+    started = time.perf_counter()
+    datasets = [read_dataset(folder) for folder in args.datasets]
+    if len({images[0].dataset for images in datasets}) != len(datasets):
+        sys.exit("FAILED: two dataset folders have the same name, so their images would have the same names")
+    images = [image for dataset in datasets for image in dataset]
+    originals = choose_originals(images, args.quick)
+    progress(f"copies: {COPIES_PER_ORIGINAL} of each of {len(originals)} originals")
+    copies = write_copies(originals, args.seed, args.work / "copies")
+    generated = time.perf_counter()
+    pb, pb_grpc = load_stubs(args.protos, args.work / "stubs")
+    measured = measure(pb, pb_grpc, args.socket, images, originals, copies)
+    searched = time.perf_counter()
+
+    stats = measured.stats
+    per_dataset = ", ".join(f"{sum(o.dataset == d[0].dataset for o in originals)} {d[0].dataset}" for d in datasets)
+    print(f"retrieval: {len(originals)} originals ({per_dataset}), {COPIES_PER_ORIGINAL} copies each, seed {args.seed}; "
+          f"gallery {stats.count} images ({len(images)} dataset images + {len(copies)} copies)")
+    print(f"retrieval: {stats.model}, {stats.index_type}, daemon arguments: {args.daemon_args or '(none)'}")
+    result = (report_near_duplicates(copies, measured)
+              | report_near_duplicates_by_dataset(copies, measured.ranks) | report_same_place(measured.same_place))
+    p50, p90 = (float(np.percentile(measured.search_milliseconds, q)) for q in (50, 90))
+    print(f"index: {stats.count} images, index memory {stats.index_memory_bytes / 1048576:.1f} MiB")
+    print(f"latency: near-duplicate Search calls in the gallery, client side, persistent channel: "
+          f"p50 {p50:.2f} ms, p90 {p90:.2f} ms")
+    print(f"time: copies {generated - started:.0f} s, adds and searches {searched - generated:.0f} s")
+    result |= {"index_memory_bytes": stats.index_memory_bytes, "count": stats.count,
+               "search_p50_ms": p50, "search_p90_ms": p90, "originals": len(originals), "copies": len(copies),
+               "seed": args.seed, "daemon_args": args.daemon_args}
+    print(json.dumps({key: round(value, 3) if isinstance(value, float) else value for key, value in result.items()}))
+
+
+if __name__ == "__main__":
+    main()
