@@ -111,12 +111,29 @@ public final class ImageSearchEngine: Sendable {
         let backend = try await self.collection(collection).backend
         let vectors = try await queryVectors(query, turned: matchRotations ?? configuration.matchRotations, backend: backend)
         var nearest: [Int64: SearchHit] = [:]
-        for vector in vectors {
-            for hit in try await backend.search(vector, topK: topK, maxDistance: maxDistance) where hit.distance < nearest[hit.id]?.distance ?? .infinity {
-                nearest[hit.id] = hit
+        for (view, vector) in vectors.enumerated() {
+            let margin = view == 0 ? 0 : Self.turnedViewMargin
+            for var hit in try await backend.search(vector, topK: topK, maxDistance: maxDistance.map { Self.removing(margin, from: $0) }) {
+                hit.distance = Self.adding(margin, to: hit.distance)
+                if hit.distance < nearest[hit.id]?.distance ?? .infinity { nearest[hit.id] = hit }
             }
         }
         return Array(nearest.values.sorted { ($0.distance, $0.id) < ($1.distance, $1.id) }.prefix(topK))
+    }
+
+    /// How much farther a turned view's matches count than the upright view's: a photo is more often
+    /// upright than not, and without a margin turned views of other photos push out some correct
+    /// upright matches (chosen with bench/retrieval, see bench/README.md).
+    static let turnedViewMargin: Float = 0.1
+
+    /// `distance` made `margin` (a fraction of its size) worse; increasing, so each view's ranking stays.
+    private static func adding(_ margin: Float, to distance: Float) -> Float {
+        distance + margin * abs(distance)
+    }
+
+    /// The distance that `adding(margin, to:)` turns into `limit`.
+    private static func removing(_ margin: Float, from limit: Float) -> Float {
+        limit >= 0 ? limit / (1 + margin) : limit / (1 - margin)
     }
 
     /// The views of an image query that `search` matches when turning.

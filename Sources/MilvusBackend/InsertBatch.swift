@@ -4,7 +4,7 @@ import SearchBackend
 
 /// Images for one InsertRequest. Milvus takes rows column by column (one `FieldData` per field), and a
 /// request must stay under the server's message limit, so large inserts are split into batches.
-struct InsertBatch: Sendable {
+struct InsertBatch {
     /// Payload bytes per request: under gRPC's customary 4 MiB limit, which some Milvus servers keep.
     static let maxBytes = 3 * 1024 * 1024
 

@@ -10,8 +10,6 @@ import SwiftProtobuf
 final class MilvusBackend: SearchBackend {
     /// Milvus's largest `topk`.
     static let maxTopK = 16_384
-    /// Insert requests sent at once by one `insert`.
-    static let insertsInFlight = 2
 
     private let connection: MilvusConnection
     /// The daemon's name for the collection, and Milvus's.
@@ -60,23 +58,14 @@ final class MilvusBackend: SearchBackend {
         return ids
     }
 
-    /// Inserts the rows in requests under the message limit, `insertsInFlight` at a time so that
-    /// encoding and sending one overlaps Milvus storing another; returns the ids in row order.
+    /// Inserts the rows in requests under the message limit, one after the other so that the ids
+    /// Milvus assigns increase in row order; returns them in that order.
     private func insertRows(_ rows: [(image: NewImage, metadata: Data)]) async throws -> [Int64] {
-        let batches = InsertBatch.split(rows)
-        var ids = [[Int64]](repeating: [], count: batches.count)
-        try await withThrowingTaskGroup(of: (Int, [Int64]).self) { group in
-            for (index, batch) in batches.enumerated() {
-                if index >= Self.insertsInFlight, let (done, batchIDs) = try await group.next() {
-                    ids[done] = batchIDs
-                }
-                group.addTask { (index, try await self.insert(batch)) }
-            }
-            while let (done, batchIDs) = try await group.next() {
-                ids[done] = batchIDs
-            }
+        var ids: [Int64] = []
+        for batch in InsertBatch.split(rows) {
+            ids += try await insert(batch)
         }
-        return ids.flatMap { $0 }
+        return ids
     }
 
     private func insert(_ batch: InsertBatch) async throws -> [Int64] {
