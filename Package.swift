@@ -84,8 +84,8 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Imaging", "TestSupport"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "Encoder", "TestSupport"]),
-        .testTarget(name: "EmbeddedBackendTests", dependencies: ["EmbeddedBackend", "SearchBackend", "CSQLite"]),
-        .testTarget(name: "MilvusBackendTests", dependencies: ["MilvusBackend", "SearchBackend", nioCore, nioEmbedded]),
+        .testTarget(name: "EmbeddedBackendTests", dependencies: ["EmbeddedBackend", "SearchBackend", "CSQLite", "TestSupport"]),
+        .testTarget(name: "MilvusBackendTests", dependencies: ["MilvusBackend", "SearchBackend", "TestSupport", nioCore, nioEmbedded]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport", "Imaging"], exclude: ["python"]),

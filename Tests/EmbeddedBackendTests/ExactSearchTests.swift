@@ -1,4 +1,5 @@
 import SearchBackend
+import TestSupport
 import Testing
 
 /// FLAT answers exactly what a brute-force scan in double precision answers.

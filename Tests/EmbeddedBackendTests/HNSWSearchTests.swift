@@ -1,4 +1,5 @@
 import SearchBackend
+import TestSupport
 import Testing
 
 /// HNSW with its default parameters (M 16, efConstruction 200, ef 64) finds at least 95 % of the true

@@ -1,4 +1,5 @@
 import SearchBackend
+import TestSupport
 import Testing
 
 /// Checks a backend's answer against `BruteForce`, allowing for float rounding and for ties.

@@ -1,4 +1,5 @@
 import SearchBackend
+import TestSupport
 
 /// Test data: Gaussian vectors, clustered vectors, and images made from them.
 enum TestVectors {

@@ -1,4 +1,5 @@
 import SearchBackend
+import TestSupport
 import Testing
 
 /// Checks of search results against the brute-force reference.

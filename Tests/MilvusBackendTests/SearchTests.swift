@@ -1,5 +1,6 @@
 import MilvusBackend
 import SearchBackend
+import TestSupport
 import Testing
 
 @Suite("Exact search (Milvus Lite)")

@@ -1,4 +1,5 @@
 import SearchBackend
+import TestSupport
 
 /// Images with random vectors (uniform in -1…1), numbered names and distinct content hashes.
 enum TestImages {
