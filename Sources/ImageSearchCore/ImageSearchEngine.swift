@@ -110,13 +110,20 @@ public final class ImageSearchEngine: Sendable {
         }
         let backend = try await self.collection(collection).backend
         let vectors = try await queryVectors(query, turned: matchRotations ?? configuration.matchRotations, backend: backend)
-        var nearest: [Int64: SearchHit] = [:]
-        for (view, vector) in vectors.enumerated() {
-            let margin = view == 0 ? 0 : Self.turnedViewMargin
-            for var hit in try await backend.search(vector, topK: topK, maxDistance: maxDistance.map { Self.removing(margin, from: $0) }) {
-                hit.distance = Self.adding(margin, to: hit.distance)
-                if hit.distance < nearest[hit.id]?.distance ?? .infinity { nearest[hit.id] = hit }
+        // The views are searched at once: on Milvus each search is a round trip.
+        let nearest = try await withThrowingTaskGroup(of: [SearchHit].self) { group in
+            for (view, vector) in vectors.enumerated() {
+                let margin = view == 0 ? 0 : Self.turnedViewMargin
+                group.addTask {
+                    try await backend.search(vector, topK: topK, maxDistance: maxDistance.map { Self.removing(margin, from: $0) })
+                        .map { hit in var hit = hit; hit.distance = Self.adding(margin, to: hit.distance); return hit }
+                }
             }
+            var nearest: [Int64: SearchHit] = [:]
+            for try await hits in group {
+                for hit in hits where hit.distance < nearest[hit.id]?.distance ?? .infinity { nearest[hit.id] = hit }
+            }
+            return nearest
         }
         return Array(nearest.values.sorted { ($0.distance, $0.id) < ($1.distance, $1.id) }.prefix(topK))
     }
