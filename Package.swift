@@ -48,6 +48,7 @@ let package = Package(
             dependencies: ["Imaging", "COpenBLAS", "CFloatControl", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: numericSettings),
         .target(name: "ModelImport", dependencies: ["Encoder", "Imaging"]),
+        .target(name: "LocalFeatures", dependencies: ["Imaging"], swiftSettings: numericSettings),
 
         // Storage and search behind one protocol.
         .target(name: "SearchBackend"),
@@ -58,7 +59,7 @@ let package = Package(
         // The service: engine (no transport), protocol types, gRPC layer.
         .target(
             name: "ImageSearchCore",
-            dependencies: ["Encoder", "Imaging", "SearchBackend", logging, .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["Encoder", "Imaging", "LocalFeatures", "SearchBackend", logging, .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ImageSearchProtos", dependencies: [grpcCore, grpcProtobuf, swiftProtobuf]),
         .target(name: "ImageSearchService", dependencies: ["ImageSearchCore", "ImageSearchProtos", "SearchBackend", grpcCore]),
 
@@ -82,6 +83,7 @@ let package = Package(
             name: "TestSupport", dependencies: ["Imaging", "Encoder", "ModelImport", "SearchBackend", "CTurboJPEG", "CPNG", "CWebP"],
             path: "Tests/TestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
+        .testTarget(name: "LocalFeaturesTests", dependencies: ["LocalFeatures", "Imaging", "TestSupport"]),
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Imaging", "TestSupport"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "Encoder", "TestSupport"]),
         .testTarget(name: "EmbeddedBackendTests", dependencies: ["EmbeddedBackend", "SearchBackend", "CSQLite", "TestSupport"]),
@@ -89,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport", "Imaging"], exclude: ["python"]),
-        .testTarget(name: "ImageSearchCoreTests", dependencies: ["ImageSearchCore", "Imaging", "SearchBackend", "TestSupport", logging]),
+        .testTarget(name: "ImageSearchCoreTests", dependencies: ["ImageSearchCore", "Imaging", "LocalFeatures", "SearchBackend", "TestSupport", logging]),
         .testTarget(
             name: "ImageSearchServiceTests",
             dependencies: [

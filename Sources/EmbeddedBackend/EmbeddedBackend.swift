@@ -129,6 +129,11 @@ final class EmbeddedBackend: SearchBackend {
         return (found, found.count == hits.count)
     }
 
+    func localFeatures(ids: [Int64]) async throws -> [Int64: Data] {
+        try checkOpen()
+        return try store.localFeatures(ids: ids)
+    }
+
     func statistics() async throws -> BackendStatistics {
         try checkOpen()
         return BackendStatistics(backend: "embedded", count: vectorIndex.count, index: indexSpec, memoryBytes: vectorIndex.memoryBytes)

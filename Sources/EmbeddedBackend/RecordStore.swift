@@ -25,6 +25,7 @@ final class RecordStore: Sendable {
         CREATE INDEX IF NOT EXISTS images_by_sha256 ON images (sha256);
         CREATE INDEX IF NOT EXISTS images_by_sequence ON images (sequence);
         CREATE TABLE IF NOT EXISTS removals (id INTEGER PRIMARY KEY, sequence INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS local_features (id INTEGER PRIMARY KEY, features BLOB NOT NULL);
         CREATE INDEX IF NOT EXISTS removals_by_sequence ON removals (sequence);
         """
 
@@ -122,6 +123,22 @@ final class RecordStore: Sendable {
                     records[id] = try fetchRecord(where: "id = ?", includeVector: false, db) { try $0.bind(id, at: 1) }
                 }
                 return records
+            }
+        }
+    }
+
+    /// The stored local features of those `ids` that have them, read in one transaction.
+    func localFeatures(ids: [Int64]) throws -> [Int64: Data] {
+        try readers.withConnection { db in
+            try db.withReadTransaction {
+                var features: [Int64: Data] = [:]
+                for id in ids {
+                    features[id] = try db.withStatement("SELECT features FROM local_features WHERE id = ?") {
+                        try $0.bind(id, at: 1)
+                        return try $0.step() ? $0.data(at: 0) : nil
+                    }
+                }
+                return features
             }
         }
     }
@@ -246,7 +263,15 @@ final class RecordStore: Sendable {
             try $0.bind(sequence, at: 5)
             try $0.step()
         }
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        if let features = image.localFeatures {
+            try db.withStatement("INSERT INTO local_features (id, features) VALUES (?, ?)") {
+                try $0.bind(id, at: 1)
+                try $0.bind(features, at: 2)
+                try $0.step()
+            }
+        }
+        return id
     }
 
     /// Deletes the row and records its removal under `sequence`; false if there was no such row.
@@ -256,6 +281,10 @@ final class RecordStore: Sendable {
             try $0.step()
         }
         guard db.changedRowCount == 1 else { return false }
+        try db.withStatement("DELETE FROM local_features WHERE id = ?") {
+            try $0.bind(id, at: 1)
+            try $0.step()
+        }
         try db.withStatement("INSERT INTO removals (id, sequence) VALUES (?, ?)") {
             try $0.bind(id, at: 1)
             try $0.bind(sequence, at: 2)

@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 import SearchBackend
 
 #if _endian(big)
@@ -37,6 +38,12 @@ final class SQLiteStatement {
         }
     }
 
+    func bind(_ data: Data, at index: Int32) throws {
+        try data.withUnsafeBytes {
+            try check(sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient()))
+        }
+    }
+
     /// Advances to the next row; false when there is none.
     @discardableResult
     func step() throws -> Bool {
@@ -54,6 +61,12 @@ final class SQLiteStatement {
 
     func text(at column: Int32) -> String {
         sqlite3_column_text(handle, column).map { String(cString: $0) } ?? ""
+    }
+
+    func data(at column: Int32) -> Data {
+        let byteCount = Int(sqlite3_column_bytes(handle, column))
+        guard let blob = sqlite3_column_blob(handle, column) else { return Data() }
+        return Data(bytes: blob, count: byteCount)
     }
 
     /// The column's blob as floats, or nil if its length is not `count` floats.

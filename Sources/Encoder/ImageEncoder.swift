@@ -42,22 +42,33 @@ public final class ImageEncoder: Sendable {
     public var inputCount: Int { manifest.preprocessing.size * manifest.preprocessing.size * 3 }
 
     /// Embeddings for encoded images (JPEG, PNG or WebP bytes). Each image succeeds or fails on its
-    /// own; `preprocessing` overrides the manifest's (to select whole-image mode, say).
-    public func embed(_ images: [Data], preprocessing: Preprocessing? = nil) -> [Result<[Float], ImagingError>] {
+    /// own; `preprocessing` overrides the manifest's (to select whole-image mode, say). Each decoded
+    /// image is also handed to `inspect` with its index, on the encoding thread, so that other work
+    /// on the pixels (local features) shares the decoding.
+    public func embed(
+        _ images: [Data], preprocessing: Preprocessing? = nil, inspect: (@Sendable (Int, RGBImage) -> Void)? = nil
+    ) -> [Result<[Float], ImagingError>] {
         let preprocessor = Preprocessor(preprocessing ?? manifest.preprocessing, limits: limits)
         return run(count: images.count) { index, destination in
-            try images[index].withUnsafeBytes { try preprocessor.write(from: $0, into: destination) }
+            let decoded = try images[index].withUnsafeBytes { try preprocessor.decoded(from: $0) }
+            inspect?(index, decoded)
+            preprocessor.normalize(preprocessor.resized(decoded), into: destination)
         }
     }
 
     /// Embeddings of one encoded image seen in each of `orientations` (quarter turns and mirrorings),
     /// decoded and resized once. The turns apply to the square network input, which for a centre
-    /// crop or a square image is the same as turning the photo first.
-    public func embed(_ image: Data, orientations: [ExifOrientation], preprocessing: Preprocessing? = nil) -> Result<[[Float]], ImagingError> {
+    /// crop or a square image is the same as turning the photo first. The decoded image is handed to
+    /// `inspect` first.
+    public func embed(
+        _ image: Data, orientations: [ExifOrientation], preprocessing: Preprocessing? = nil, inspect: ((RGBImage) -> Void)? = nil
+    ) -> Result<[[Float]], ImagingError> {
         let preprocessor = Preprocessor(preprocessing ?? manifest.preprocessing, limits: limits)
         let resized: RGBImage
         do {
-            resized = try image.withUnsafeBytes { try preprocessor.resized(from: $0) }
+            let decoded = try image.withUnsafeBytes { try preprocessor.decoded(from: $0) }
+            inspect?(decoded)
+            resized = preprocessor.resized(decoded)
         } catch {
             return .failure(error as? ImagingError ?? ImagingError(.corrupt, "\(error)"))
         }

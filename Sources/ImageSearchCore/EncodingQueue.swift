@@ -1,27 +1,30 @@
 import Encoder
 import Foundation
 import Imaging
+import LocalFeatures
 import Synchronization
 
 /// Runs the encoder for every request on one dedicated thread, merging the images of concurrent
 /// requests into shared batches: the network is faster per image in batches (late layers read their
-/// weights once per batch), and the CPU-bound work stays off Swift's cooperative thread pool.
+/// weights once per batch), and the CPU-bound work stays off Swift's cooperative thread pool. Local
+/// features, when a job asks for them, are found in the same decoded pixels on the encoder's threads.
 final class EncodingQueue: Sendable {
     /// Images to embed as they are (merged with other such jobs into shared batches), or one image to
     /// embed in several orientations (a batch of its own: its views already fill one).
     private enum Job {
-        case images([Data], CheckedContinuation<[Result<[Float], ImagingError>], Never>)
-        case views(Data, [ExifOrientation], CheckedContinuation<Result<[[Float]], ImagingError>, Never>)
+        case images([Data], localFeatures: Bool, CheckedContinuation<[Result<EncodedImage, ImagingError>], Never>)
+        case views(Data, [ExifOrientation], localFeatures: Bool, CheckedContinuation<Result<EncodedQuery, ImagingError>, Never>)
 
         var imageCount: Int {
             switch self {
-            case .images(let images, _): images.count
-            case .views(_, let orientations, _): orientations.count
+            case .images(let images, _, _): images.count
+            case .views(_, let orientations, _, _): orientations.count
             }
         }
     }
 
     private let encoder: ImageEncoder
+    private let extractor = LocalFeatureExtractor()
     private let maxBatch: Int
     private let jobs = Mutex<(pending: [Job], stopped: Bool)>(([], false))
     private let wakeUp = DispatchSemaphore(value: 0)
@@ -38,20 +41,22 @@ final class EncodingQueue: Sendable {
     /// Images encoded since start.
     var imagesEncoded: Int { encodedCount.load(ordering: .relaxed) }
 
-    /// Embeddings for `images`, each a vector or the reason it could not be decoded.
-    func encode(_ images: [Data]) async -> [Result<[Float], ImagingError>] {
+    /// Embeddings (and local features, when asked for) of `images`, each or the reason it could not
+    /// be decoded.
+    func encode(_ images: [Data], localFeatures: Bool) async -> [Result<EncodedImage, ImagingError>] {
         guard !images.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
-            if !submit(.images(images, continuation)) {
+            if !submit(.images(images, localFeatures: localFeatures, continuation)) {
                 continuation.resume(returning: images.map { _ in .failure(Self.stopped) })
             }
         }
     }
 
-    /// Embeddings of `image` in each of `orientations`, or the reason it could not be decoded.
-    func encode(_ image: Data, orientations: [ExifOrientation]) async -> Result<[[Float]], ImagingError> {
+    /// Embeddings of `image` in each of `orientations` (and its local features, as it is and mirrored,
+    /// when asked for), or the reason it could not be decoded.
+    func encode(_ image: Data, orientations: [ExifOrientation], localFeatures: Bool) async -> Result<EncodedQuery, ImagingError> {
         await withCheckedContinuation { continuation in
-            if !submit(.views(image, orientations, continuation)) {
+            if !submit(.views(image, orientations, localFeatures: localFeatures, continuation)) {
                 continuation.resume(returning: .failure(Self.stopped))
             }
         }
@@ -104,20 +109,40 @@ final class EncodingQueue: Sendable {
     }
 
     private func run(_ batch: [Job]) {
-        if case .views(let image, let orientations, let continuation) = batch[0] {
-            let result = encoder.embed(image, orientations: orientations)
+        if case .views(let image, let orientations, let localFeatures, let continuation) = batch[0] {
+            continuation.resume(returning: encode(image, orientations: orientations, localFeatures: localFeatures))
             encodedCount.add(1, ordering: .relaxed)
-            continuation.resume(returning: result)
             return
         }
-        var images: [Data] = []
-        for case .images(let jobImages, _) in batch { images += jobImages }
-        let results = encoder.embed(images)
-        encodedCount.add(results.count, ordering: .relaxed)
+        var images: [Data] = [], wantsFeatures: [Bool] = []
+        for case .images(let jobImages, let localFeatures, _) in batch {
+            images += jobImages
+            wantsFeatures += Array(repeating: localFeatures, count: jobImages.count)
+        }
+        let features = Mutex([LocalFeatureSet?](repeating: nil, count: images.count))
+        let vectors = encoder.embed(images) { [extractor, wantsFeatures] index, decoded in
+            guard wantsFeatures[index] else { return }
+            let found = extractor.features(of: decoded)
+            features.withLock { $0[index] = found }
+        }
+        encodedCount.add(vectors.count, ordering: .relaxed)
+        let results = features.withLock { features in
+            zip(vectors, features).map { vector, found in vector.map { EncodedImage(vector: $0, localFeatures: found) } }
+        }
         var start = 0
-        for case .images(let jobImages, let continuation) in batch {
+        for case .images(let jobImages, _, let continuation) in batch {
             continuation.resume(returning: Array(results[start..<start + jobImages.count]))
             start += jobImages.count
         }
+    }
+
+    private func encode(_ image: Data, orientations: [ExifOrientation], localFeatures: Bool) -> Result<EncodedQuery, ImagingError> {
+        var features: [LocalFeatureSet] = []
+        let vectors = encoder.embed(image, orientations: orientations) { [extractor] decoded in
+            guard localFeatures else { return }
+            let found = extractor.featuresAsIsAndMirrored(of: decoded)
+            features = [found.asIs, found.mirrored]
+        }
+        return vectors.map { EncodedQuery(vectors: $0, localFeatures: features) }
     }
 }

@@ -13,15 +13,22 @@ public struct EngineConfiguration: Sendable {
     /// Whether image searches also match the query turned by a quarter, half and three quarters, when
     /// a request does not say (see `ImageSearchEngine.search`).
     public var matchRotations: Bool
+    /// Whether searches verify their nearest candidates geometrically when a request does not say
+    /// (see `ImageSearchEngine.search`).
+    public var verifyMatches: Bool
+    /// How many of the nearest candidates a verified search checks (at least top k).
+    public var verificationCandidates: Int
 
     public init(
         maxImageBytes: Int = 64 << 20, index: IndexSpec = IndexSpec(), defaultCollection: String = "default", maxEncodingBatch: Int = 16,
-        matchRotations: Bool = true
+        matchRotations: Bool = true, verifyMatches: Bool = true, verificationCandidates: Int = 20
     ) {
         self.maxImageBytes = maxImageBytes
         self.index = index
         self.defaultCollection = defaultCollection
         self.maxEncodingBatch = maxEncodingBatch
         self.matchRotations = matchRotations
+        self.verifyMatches = verifyMatches
+        self.verificationCandidates = verificationCandidates
     }
 }

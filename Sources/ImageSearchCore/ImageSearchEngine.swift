@@ -1,6 +1,7 @@
 import Encoder
 import Foundation
 import Imaging
+import LocalFeatures
 import Logging
 import SearchBackend
 import Synchronization
@@ -56,12 +57,14 @@ public final class ImageSearchEngine: Sendable {
                 toEncode.append((index, name, hash))
             }
         }
-        let vectors = await queue.encode(toEncode.map { submissions[$0.index].data })
+        let encoded = await queue.encode(toEncode.map { submissions[$0.index].data }, localFeatures: true)
         var prepared: [PreparedImage] = []
-        for (item, result) in zip(toEncode, vectors) {
+        for (item, result) in zip(toEncode, encoded) {
             switch result {
-            case .success(let vector):
-                let image = NewImage(name: item.name, contentSHA256: item.hash, metadata: submissions[item.index].metadata, vector: vector)
+            case .success(let encoded):
+                let image = NewImage(
+                    name: item.name, contentSHA256: item.hash, metadata: submissions[item.index].metadata, vector: encoded.vector,
+                    localFeatures: encoded.localFeatures?.serialized())
                 prepared.append(PreparedImage(index: item.index, image: image))
             case .failure(let error):
                 outcomes[item.index] = .failed(EngineError(error), name: item.name)
@@ -102,15 +105,32 @@ public final class ImageSearchEngine: Sendable {
     /// turned by 90°, 180° and 270°, each view is searched, and each stored image keeps its nearest
     /// view's distance: a photo stored sideways or upside down is then found like an upright one. The
     /// union of the views' top k holds the fused top k exactly.
+    ///
+    /// With `verify` (default: the configuration's), the nearest `verificationCandidates` are checked
+    /// geometrically against the query's local features (`GeometricVerifier`); each checked hit gets
+    /// its inlier count, and those with at least `GeometricVerifier.verifiedInliers` (the same scene)
+    /// come first, most inliers first, the rest following by distance.
     public func search(
-        _ query: SearchQuery, in collection: String = "", topK: Int = 10, maxDistance: Float? = nil, matchRotations: Bool? = nil
+        _ query: SearchQuery, in collection: String = "", topK: Int = 10, maxDistance: Float? = nil, matchRotations: Bool? = nil,
+        verify: Bool? = nil
     ) async throws -> [SearchHit] {
         guard (1...1000).contains(topK) else {
             throw EngineError(.invalidArgument, .invalidArgument, "top_k must be between 1 and 1000, not \(topK)")
         }
         let backend = try await self.collection(collection).backend
-        let vectors = try await queryVectors(query, turned: matchRotations ?? configuration.matchRotations, backend: backend)
-        // The views are searched at once: on Milvus each search is a round trip.
+        let encoded = try await encodeQuery(
+            query, turned: matchRotations ?? configuration.matchRotations, localFeatures: verify ?? configuration.verifyMatches, backend: backend)
+        guard !encoded.localFeatures.isEmpty else {
+            return try await nearest(encoded.vectors, in: backend, topK: topK, maxDistance: maxDistance)
+        }
+        let candidates = try await nearest(encoded.vectors, in: backend, topK: max(topK, configuration.verificationCandidates), maxDistance: maxDistance)
+        return Array(try await verified(candidates, against: encoded.localFeatures, in: backend).prefix(topK))
+    }
+
+    /// The `topK` images nearest to any of `vectors` (the first is the upright view; the others are
+    /// turned views, whose distances count `turnedViewMargin` farther), each with its nearest view's
+    /// distance. The views are searched at once: on Milvus each search is a round trip.
+    private func nearest(_ vectors: [[Float]], in backend: any SearchBackend, topK: Int, maxDistance: Float?) async throws -> [SearchHit] {
         let nearest = try await withThrowingTaskGroup(of: [SearchHit].self) { group in
             for (view, vector) in vectors.enumerated() {
                 let margin = view == 0 ? 0 : Self.turnedViewMargin
@@ -126,6 +146,36 @@ public final class ImageSearchEngine: Sendable {
             return nearest
         }
         return Array(nearest.values.sorted { ($0.distance, $0.id) < ($1.distance, $1.id) }.prefix(topK))
+    }
+
+    /// `hits` with the first `verificationCandidates` checked: those with local features stored get
+    /// their inlier counts, and verified ones come first (most inliers first), the order otherwise kept.
+    private func verified(_ hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend) async throws -> [SearchHit] {
+        let checked = try await withInliers(Array(hits.prefix(configuration.verificationCandidates)), against: query, in: backend)
+        let threshold = GeometricVerifier.verifiedInliers
+        let reordered = checked.enumerated().sorted { a, b in
+            let (aInliers, bInliers) = (a.element.inliers ?? 0, b.element.inliers ?? 0)
+            let (aVerified, bVerified) = (aInliers >= threshold, bInliers >= threshold)
+            if aVerified != bVerified { return aVerified }
+            if aVerified && aInliers != bInliers { return aInliers > bInliers }
+            return a.offset < b.offset
+        }
+        return reordered.map(\.element) + hits.dropFirst(checked.count)
+    }
+
+    /// `hits`, each with its inlier count against `query` when its local features are stored.
+    private func withInliers(_ hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend) async throws -> [SearchHit] {
+        let stored = try await backend.localFeatures(ids: hits.map(\.id))
+        let candidates = hits.map { hit in stored[hit.id].flatMap { LocalFeatureSet(serialized: $0) } }
+        // Off Swift's cooperative threads, like the encoder: the matching is CPU-bound.
+        let counts = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: GeometricVerifier().inliers(query: query, candidates: candidates)) }
+        }
+        return zip(hits, counts).map { hit, inliers in
+            var hit = hit
+            hit.inliers = inliers
+            return hit
+        }
     }
 
     /// How much farther a turned view's matches count than the upright view's: a photo is more often
@@ -146,44 +196,44 @@ public final class ImageSearchEngine: Sendable {
     /// The views of an image query that `search` matches when turning.
     private static let quarterTurns: [ExifOrientation] = [.up, .rotatedClockwise, .down, .rotatedCounterClockwise]
 
-    private func queryVectors(_ query: SearchQuery, turned: Bool, backend: any SearchBackend) async throws -> [[Float]] {
+    /// The query's vectors (one per view) and, when `localFeatures` and they are known, its local
+    /// features: found in an image query, stored with an image queried by id or name.
+    private func encodeQuery(_ query: SearchQuery, turned: Bool, localFeatures: Bool, backend: any SearchBackend) async throws -> EncodedQuery {
         switch query {
-        case .image(let data) where turned:
-            return try await embed(data, orientations: Self.quarterTurns)
         case .image(let data):
-            return [try await embed(data)]
+            if let problem = admissionProblem(data) { throw problem }
+            switch await queue.encode(data, orientations: turned ? Self.quarterTurns : [.up], localFeatures: localFeatures) {
+            case .success(let encoded): return encoded
+            case .failure(let error): throw EngineError(error)
+            }
         case .id(let id):
-            return [try await storedVector(.id(id), backend: backend)]
+            return try await storedQuery(.id(id), localFeatures: localFeatures, backend: backend)
         case .name(let name):
-            return [try await storedVector(.name(name), backend: backend)]
+            return try await storedQuery(.name(name), localFeatures: localFeatures, backend: backend)
         case .vector(let vector):
             guard vector.count == model.dimension else {
                 throw EngineError(.invalidArgument, .invalidArgument, "the query vector has \(vector.count) values; this collection's model (\(model.name)) makes \(model.dimension)")
             }
-            return [vector]
+            return EncodedQuery(vectors: [vector], localFeatures: [])
         }
     }
 
-    private func storedVector(_ key: ImageKey, backend: any SearchBackend) async throws -> [Float] {
-        guard let vector = try await lookUp(key, in: backend, includeVector: true).vector else {
+    private func storedQuery(_ key: ImageKey, localFeatures: Bool, backend: any SearchBackend) async throws -> EncodedQuery {
+        let record = try await lookUp(key, in: backend, includeVector: true)
+        guard let vector = record.vector else {
             throw EngineError(.init(rawValue: "internal_error"), .internalFailure, "the store returned no vector for \(key)")
         }
-        return vector
+        guard localFeatures, let data = try await backend.localFeatures(ids: [record.id])[record.id], let features = LocalFeatureSet(serialized: data) else {
+            return EncodedQuery(vectors: [vector], localFeatures: [])
+        }
+        return EncodedQuery(vectors: [vector], localFeatures: [features])
     }
 
     /// The embedding of an image, storing nothing.
     public func embed(_ data: Data) async throws -> [Float] {
         if let problem = admissionProblem(data) { throw problem }
-        switch await queue.encode([data])[0] {
-        case .success(let vector): return vector
-        case .failure(let error): throw EngineError(error)
-        }
-    }
-
-    private func embed(_ data: Data, orientations: [ExifOrientation]) async throws -> [[Float]] {
-        if let problem = admissionProblem(data) { throw problem }
-        switch await queue.encode(data, orientations: orientations) {
-        case .success(let vectors): return vectors
+        switch await queue.encode([data], localFeatures: false)[0] {
+        case .success(let encoded): return encoded.vector
         case .failure(let error): throw EngineError(error)
         }
     }

@@ -267,6 +267,21 @@ public nonisolated struct Imagesearch_V1_SearchRequest: Sendable {
   /// Clears the value of `matchRotations`. Subsequent reads from it will return its default value.
   public mutating func clearMatchRotations() {self._matchRotations = nil}
 
+  /// Verify the nearest candidates geometrically: local features of the query and of each of the
+  /// nearest (at least 20) stored images are matched and a homography is fitted (RANSAC). Results
+  /// with SearchResult.inliers >= 12 show the same scene (an edited copy of the query, or the same
+  /// place) and come first, most inliers first; the rest follow by distance. Images queried by id or
+  /// name use their stored features. Unset: the daemon's --verify (on by default). Collections on
+  /// Milvus keep no local features, so their results are never verified.
+  public var verify: Bool {
+    get {_verify ?? false}
+    set {_verify = newValue}
+  }
+  /// Returns true if `verify` has been explicitly set.
+  public var hasVerify: Bool {self._verify != nil}
+  /// Clears the value of `verify`. Subsequent reads from it will return its default value.
+  public mutating func clearVerify() {self._verify = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Query: Equatable, Sendable {
@@ -284,6 +299,7 @@ public nonisolated struct Imagesearch_V1_SearchRequest: Sendable {
 
   fileprivate var _maxDistance: Float? = nil
   fileprivate var _matchRotations: Bool? = nil
+  fileprivate var _verify: Bool? = nil
 }
 
 public nonisolated struct Imagesearch_V1_SearchResult: Sendable {
@@ -301,9 +317,23 @@ public nonisolated struct Imagesearch_V1_SearchResult: Sendable {
 
   public var metadata: Dictionary<String,String> = [:]
 
+  /// With verification: how many of the query's local features one geometric transformation maps
+  /// onto this image's. 12 or more: the same scene (different photos measure 0–8; edited copies tens
+  /// to hundreds). Unset when the result was not verified.
+  public var inliers: UInt32 {
+    get {_inliers ?? 0}
+    set {_inliers = newValue}
+  }
+  /// Returns true if `inliers` has been explicitly set.
+  public var hasInliers: Bool {self._inliers != nil}
+  /// Clears the value of `inliers`. Subsequent reads from it will return its default value.
+  public mutating func clearInliers() {self._inliers = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _inliers: UInt32? = nil
 }
 
 public nonisolated struct Imagesearch_V1_SearchResponse: Sendable {
@@ -758,7 +788,7 @@ nonisolated extension Imagesearch_V1_Vector: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Imagesearch_V1_SearchRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SearchRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}collection\0\u{1}image\0\u{1}id\0\u{1}name\0\u{1}vector\0\u{3}top_k\0\u{3}max_distance\0\u{3}match_rotations\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}collection\0\u{1}image\0\u{1}id\0\u{1}name\0\u{1}vector\0\u{3}top_k\0\u{3}max_distance\0\u{3}match_rotations\0\u{1}verify\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -807,6 +837,7 @@ nonisolated extension Imagesearch_V1_SearchRequest: SwiftProtobuf.Message, Swift
       case 6: try { try decoder.decodeSingularUInt32Field(value: &self.topK) }()
       case 7: try { try decoder.decodeSingularFloatField(value: &self._maxDistance) }()
       case 8: try { try decoder.decodeSingularBoolField(value: &self._matchRotations) }()
+      case 9: try { try decoder.decodeSingularBoolField(value: &self._verify) }()
       default: break
       }
     }
@@ -848,6 +879,9 @@ nonisolated extension Imagesearch_V1_SearchRequest: SwiftProtobuf.Message, Swift
     try { if let v = self._matchRotations {
       try visitor.visitSingularBoolField(value: v, fieldNumber: 8)
     } }()
+    try { if let v = self._verify {
+      try visitor.visitSingularBoolField(value: v, fieldNumber: 9)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -857,6 +891,7 @@ nonisolated extension Imagesearch_V1_SearchRequest: SwiftProtobuf.Message, Swift
     if lhs.topK != rhs.topK {return false}
     if lhs._maxDistance != rhs._maxDistance {return false}
     if lhs._matchRotations != rhs._matchRotations {return false}
+    if lhs._verify != rhs._verify {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -864,7 +899,7 @@ nonisolated extension Imagesearch_V1_SearchRequest: SwiftProtobuf.Message, Swift
 
 nonisolated extension Imagesearch_V1_SearchResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SearchResult"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}distance\0\u{1}metadata\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}distance\0\u{1}metadata\0\u{1}inliers\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -876,12 +911,17 @@ nonisolated extension Imagesearch_V1_SearchResult: SwiftProtobuf.Message, SwiftP
       case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 3: try { try decoder.decodeSingularFloatField(value: &self.distance) }()
       case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.metadata) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self._inliers) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if self.id != 0 {
       try visitor.visitSingularUInt64Field(value: self.id, fieldNumber: 1)
     }
@@ -894,6 +934,9 @@ nonisolated extension Imagesearch_V1_SearchResult: SwiftProtobuf.Message, SwiftP
     if !self.metadata.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.metadata, fieldNumber: 4)
     }
+    try { if let v = self._inliers {
+      try visitor.visitSingularUInt32Field(value: v, fieldNumber: 5)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -902,6 +945,7 @@ nonisolated extension Imagesearch_V1_SearchResult: SwiftProtobuf.Message, SwiftP
     if lhs.name != rhs.name {return false}
     if lhs.distance != rhs.distance {return false}
     if lhs.metadata != rhs.metadata {return false}
+    if lhs._inliers != rhs._inliers {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -41,7 +41,7 @@ public struct ImageSearchService: Imagesearch_V1_ImageSearch.SimpleServiceProtoc
             let hits = try await engine.search(
                 try SearchQuery(request), in: request.collection, topK: request.topK == 0 ? 10 : Int(request.topK),
                 maxDistance: request.hasMaxDistance ? request.maxDistance : nil,
-                matchRotations: request.hasMatchRotations ? request.matchRotations : nil)
+                matchRotations: request.hasMatchRotations ? request.matchRotations : nil, verify: request.hasVerify ? request.verify : nil)
             let metric = try await engine.metric(of: request.collection)
             return .with { reply in
                 reply.metric = metric.rawValue
@@ -51,6 +51,7 @@ public struct ImageSearchService: Imagesearch_V1_ImageSearch.SimpleServiceProtoc
                         $0.name = hit.name
                         $0.distance = hit.distance
                         $0.metadata = hit.metadata
+                        if let inliers = hit.inliers { $0.inliers = UInt32(inliers) }
                     }
                 }
             }

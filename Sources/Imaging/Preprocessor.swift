@@ -37,16 +37,31 @@ public struct Preprocessor: Sendable {
 
     /// The `size × size` RGB image the network will see, before normalisation.
     public func resized(from data: UnsafeRawBufferPointer) throws -> RGBImage {
+        resized(try decoded(from: data))
+    }
+
+    /// The image upright, decoded at the smallest JPEG scale that still covers the network input:
+    /// what `resized(_:)` takes, and what other per-image work (local features) can share.
+    public func decoded(from data: UnsafeRawBufferPointer) throws -> RGBImage {
         let size = preprocessing.size
         switch preprocessing.mode {
         case .centerCrop:
             let minimumSide = Int((Double(size) / preprocessing.cropFraction).rounded(.up))
-            let image = try ImageDecoder.decode(data, minimumSide: minimumSide, limits: limits)
+            return try ImageDecoder.decode(data, minimumSide: minimumSide, limits: limits)
+        case .wholeImage:
+            return try ImageDecoder.decode(data, minimumSide: size, limits: limits)
+        }
+    }
+
+    /// The `size × size` RGB image the network will see of a `decoded(from:)` image.
+    public func resized(_ image: RGBImage) -> RGBImage {
+        let size = preprocessing.size
+        switch preprocessing.mode {
+        case .centerCrop:
             let side = max(1, Int(preprocessing.cropFraction * Double(min(image.width, image.height))))
             let crop = image.cropped(x: (image.width - side + 1) / 2, y: (image.height - side + 1) / 2, width: side, height: side)
             return Resampler.resize(crop, width: size, height: size, filter: preprocessing.filter)
         case .wholeImage:
-            let image = try ImageDecoder.decode(data, minimumSide: size, limits: limits)
             return Resampler.resize(image, width: size, height: size, filter: preprocessing.filter)
         }
     }

@@ -21,4 +21,9 @@ public struct RGBImage: Sendable, Equatable {
         }
         return RGBImage(width: width, height: height, pixels: out)
     }
+
+    /// The image resized to `width × height` with `filter`, widened when shrinking (antialiased).
+    public func resized(width: Int, height: Int, filter: Preprocessing.Filter) -> RGBImage {
+        Resampler.resize(self, width: width, height: height, filter: filter)
+    }
 }

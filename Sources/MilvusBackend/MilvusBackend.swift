@@ -244,6 +244,9 @@ final class MilvusBackend: SearchBackend {
 
     /// The count comes from Milvus with Strong consistency, so it reflects deletes; the memory figure
     /// is an estimate of the vectors Milvus holds for this collection (in the server, not this process).
+    /// None: the collection schema has no field for them yet, so searches on Milvus are not verified.
+    func localFeatures(ids: [Int64]) async throws -> [Int64: Data] { [:] }
+
     func statistics() async throws -> BackendStatistics {
         let counts = try await query("", fields: ["count(*)"], reading: (.strong, 0)).integers("count(*)")
         guard let count = counts.first else {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One collection's storage and search, whatever holds it: the embedded index (SQLite + in-memory
 /// index, the default) or a Milvus server. The engine talks only to this protocol.
 ///
@@ -25,6 +27,10 @@ public protocol SearchBackend: Sendable {
 
     /// The `topK` nearest images to `query`, nearest first, optionally only those within `maxDistance`.
     func search(_ query: [Float], topK: Int, maxDistance: Float?) async throws -> [SearchHit]
+
+    /// The stored local features (`NewImage.localFeatures`) of those `ids` that have them. A backend
+    /// that does not keep them returns none, and searches there are not verified.
+    func localFeatures(ids: [Int64]) async throws -> [Int64: Data]
 
     func statistics() async throws -> BackendStatistics
 

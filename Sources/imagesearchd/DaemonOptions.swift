@@ -36,6 +36,9 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Whether image searches also match the query turned by 90°, 180° and 270° when a request does not say: on (default) or off.", valueName: "on|off"))
     var matchRotations: String?
 
+    @Option(help: ArgumentHelp("Whether searches verify their nearest candidates geometrically (local features + RANSAC) when a request does not say: on (default) or off.", valueName: "on|off"))
+    var verify: String?
+
     @Option(help: ArgumentHelp("Store and search in this Milvus server instead of the embedded index: host:port or unix:PATH.", valueName: "address"))
     var milvus: String?
 
@@ -66,6 +69,7 @@ struct DaemonOptions: ParsableArguments {
         case "index": index
         case "metric": metric
         case "match-rotations": matchRotations
+        case "verify": verify
         case "log-level": logLevel
         case "milvus": milvus
         case "milvus-collection": milvusCollection

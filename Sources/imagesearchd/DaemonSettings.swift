@@ -19,6 +19,7 @@ struct DaemonSettings {
     var maxImagePixels = 100_000_000
     var index = IndexSpec()
     var matchRotations = true
+    var verify = true
     var logLevel = Logger.Level.info
     /// Set: the collections live in this Milvus server instead of the embedded index.
     var milvus: MilvusConfiguration?
@@ -26,7 +27,7 @@ struct DaemonSettings {
     /// Setting names: the long options, the configuration file keys, the environment suffixes.
     static let keys: Set<String> = [
         "socket", "socket-mode", "data-dir", "model", "threads", "max-image-bytes", "max-image-pixels",
-        "index", "metric", "index-param", "match-rotations", "log-level", "milvus", "milvus-collection", "milvus-token", "milvus-database",
+        "index", "metric", "index-param", "match-rotations", "verify", "log-level", "milvus", "milvus-collection", "milvus-token", "milvus-database",
     ]
 
     init(options: DaemonOptions, environment: [String: String]) throws {
@@ -45,6 +46,7 @@ struct DaemonSettings {
             logLevel = level
         }
         if let value = sources.value("match-rotations") { matchRotations = try Self.parseSwitch(value, "match-rotations") }
+        if let value = sources.value("verify") { verify = try Self.parseSwitch(value, "verify") }
         index = try Self.parseIndex(kind: sources.value("index"), metric: sources.value("metric"), parameters: sources.list("index-param"))
         if let address = sources.value("milvus") {
             milvus = try Self.milvusConfiguration(address: address, sources: sources)

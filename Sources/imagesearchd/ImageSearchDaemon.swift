@@ -72,7 +72,9 @@ struct ImageSearchDaemon: AsyncParsableCommand {
             ?? EmbeddedBackendProvider(dataDirectory: URL(fileURLWithPath: settings.dataDirectory), searchThreads: settings.threads)
         let engine = ImageSearchEngine(
             encoder: encoder, provider: provider,
-            configuration: EngineConfiguration(maxImageBytes: settings.maxImageBytes, index: settings.index, matchRotations: settings.matchRotations), logger: logger)
+            configuration: EngineConfiguration(maxImageBytes: settings.maxImageBytes, index: settings.index, matchRotations: settings.matchRotations,
+                verifyMatches: settings.verify),
+            logger: logger)
         try await engine.open()
         let storage = settings.milvus.map { "milvus \($0.address)" } ?? settings.dataDirectory
         logger.info("collection opened", metadata: ["storage": "\(storage)", "index": "\(settings.index)"])

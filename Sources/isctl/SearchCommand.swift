@@ -34,7 +34,10 @@ struct SearchCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Also match the query image turned by 90°, 180° and 270° (default: the daemon's setting, on unless changed).")
     var matchRotations: Bool?
 
-    @Flag(help: "Print JSON: {\"results\":[{\"id\":…,\"name\":…,\"distance\":…}],\"metric\":…}.")
+    @Flag(inversion: .prefixedNo, help: "Verify the nearest candidates geometrically and put those showing the same scene first (default: the daemon's setting, on unless changed).")
+    var verify: Bool?
+
+    @Flag(help: "Print JSON: {\"results\":[{\"id\":…,\"name\":…,\"distance\":…,\"inliers\":…}],\"metric\":…} (inliers only for verified results).")
     var json = false
 
     func validate() throws {
@@ -63,6 +66,7 @@ struct SearchCommand: AsyncParsableCommand {
         request.topK = UInt32(k)
         if let maxDistance { request.maxDistance = maxDistance }
         if let matchRotations { request.matchRotations = matchRotations }
+        if let verify { request.verify = verify }
         return request
     }
 
@@ -78,25 +82,27 @@ struct SearchCommand: AsyncParsableCommand {
         return .image(try InputFile.contents(of: image))
     }
 
-    /// `{"results":[{"id":…,"name":…,"distance":…}],"metric":…}`
+    /// `{"results":[{"id":…,"name":…,"distance":…,"inliers":…}],"metric":…}`
     private static func jsonObject(_ response: Imagesearch_V1_SearchResponse) -> JSONValue {
         let results = response.results.map { result in
-            JSONValue.object([("id", .integer(result.id)), ("name", .string(result.name)), ("distance", .float(result.distance))])
+            let inliers: [(String, JSONValue)] = result.hasInliers ? [("inliers", .integer(UInt64(result.inliers)))] : []
+            return JSONValue.object([("id", .integer(result.id)), ("name", .string(result.name)), ("distance", .float(result.distance))] + inliers)
         }
         return .object([("results", .array(results)), ("metric", .string(response.metric))])
     }
 
-    /// Columns rank, distance (4 decimals), id, name; numbers right-aligned.
+    /// Columns rank, distance (4 decimals), inliers ("-" when not verified), id, name; numbers
+    /// right-aligned.
     private func table(_ results: [Imagesearch_V1_SearchResult]) -> String {
         guard !results.isEmpty else { return "no results" }
         let rows = results.enumerated().map { rank, result in
-            ["\(rank + 1)", String(format: "%.4f", result.distance), "\(result.id)", result.name]
+            ["\(rank + 1)", String(format: "%.4f", result.distance), result.hasInliers ? "\(result.inliers)" : "-", "\(result.id)", result.name]
         }
-        let header = ["rank", "distance", "id", "name"]
-        let widths = (0..<3).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        let header = ["rank", "distance", "inliers", "id", "name"]
+        let widths = (0..<4).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         return ([header] + rows).map { row in
-            (0..<3).map { row[$0].leftPadded(to: widths[$0]) }.joined(separator: "  ")
-                + "  " + row[3]
+            (0..<4).map { row[$0].leftPadded(to: widths[$0]) }.joined(separator: "  ")
+                + "  " + row[4]
         }
         .joined(separator: "\n")
     }

@@ -1,4 +1,5 @@
 import EmbeddedBackend
+import Foundation
 import SearchBackend
 import Testing
 
@@ -21,6 +22,25 @@ import Testing
         #expect(try await backend.image(id: 999, includeVector: false) == nil)
         #expect(try await backend.image(contentSHA256: String(repeating: "0", count: 64)) == nil)
         try await backend.close()
+    }
+
+    /// Local features are opaque bytes to the store: kept with their image, across a reopen, and
+    /// removed with it.
+    @Test func localFeaturesAreKeptAndRemovedWithTheirImage() async throws {
+        let directory = try TemporaryDirectory()
+        var images = TestVectors.images(TestVectors.random(count: 3, dimension: 4, seed: 3))
+        images[0].localFeatures = Data((0..<20_000).map { UInt8($0 % 251) })
+        images[1].localFeatures = Data([1, 2, 3])
+        let backend = try await TestCollection.open(in: directory, dimension: 4)
+        let ids = try await backend.insert(images)
+        try await backend.close()
+
+        let reopened = try await TestCollection.open(in: directory, dimension: 4)
+        let stored = try await reopened.localFeatures(ids: ids + [999])
+        #expect(stored == [ids[0]: images[0].localFeatures!, ids[1]: images[1].localFeatures!])
+        _ = try await reopened.remove(ids: [ids[0]])
+        #expect(try await reopened.localFeatures(ids: ids) == [ids[1]: images[1].localFeatures!])
+        try await reopened.close()
     }
 
     /// Two images with the same content: the lookup by hash answers the older one.

@@ -26,7 +26,17 @@ import TestSupport
             #expect((results.first?["distance"] as? Double ?? 1) < 1e-3)
             let expectedCopies = Set(library.copies[stem]!.map(\.path))
             #expect(expectedCopies.isSubset(of: Set(names)), "query \(stem): copies missing from the top 6: \(expectedCopies.subtracting(names))")
+            // Verification (on by default): the original and each copy show the query's scene.
+            let inliers = Dictionary(uniqueKeysWithValues: results.map { ($0["name"] as? String ?? "", $0["inliers"] as? Int ?? 0) })
+            let unverified = ([library.original(stem).path] + expectedCopies).filter { inliers[$0, default: 0] < 12 }
+            #expect(unverified.isEmpty, "query \(stem): not verified: \(unverified), inliers \(inliers)")
         }
+
+        let plain = try Command.isctl(["search", library.original("coffee").path, "--no-verify", "--json"], socket: daemon.socket)
+        let plainResults = try #require(try plain.json()["results"] as? [[String: Any]])
+        #expect(!plainResults.isEmpty && plainResults.allSatisfy { $0["inliers"] == nil })
+        let table = try Command.isctl(["search", library.original("coffee").path, "-k", "2"], socket: daemon.socket)
+        #expect(table.standardOutput.hasPrefix("rank  distance  inliers"), "\(table.standardOutput)")
 
         let again = try Command.isctl(["add", library.directory.path, "--recursive", "--json"], socket: daemon.socket)
         #expect(try again.jsonLines().allSatisfy { $0["status"] as? String == "unchanged" })

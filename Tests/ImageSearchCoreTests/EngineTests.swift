@@ -2,6 +2,7 @@ import Encoder
 import Foundation
 import ImageSearchCore
 import Imaging
+import LocalFeatures
 import Logging
 import SearchBackend
 import Testing
@@ -89,7 +90,7 @@ import TestSupport
             let hits = try await engine.search(.image(TestImages.jpeg(copy, quality: 85)), topK: 3)
             #expect(hits.first?.name == "/photos/motorcycle_left")
         }
-        let exact = try await engine.search(.image(try Fixtures.photo("motorcycle_left")), topK: 5)
+        let exact = try await engine.search(.image(try Fixtures.photo("motorcycle_left")), topK: 5, verify: false)
         #expect(exact.count == 5)
         #expect(exact[0].distance < 1e-3)
         #expect(zip(exact, exact.dropFirst()).allSatisfy { $0.distance <= $1.distance })
@@ -102,12 +103,39 @@ import TestSupport
         let engine = try makeEngine()
         _ = try await engine.add(try photos())
         let turned = TestImages.jpeg(turn.apply(to: try TestImages.photo("motorcycle_left")), quality: 95)
-        let matched = try await engine.search(.image(turned), topK: 5, matchRotations: true)
-        let upright = try await engine.search(.image(turned), topK: 5, matchRotations: false)
+        let matched = try await engine.search(.image(turned), topK: 5, matchRotations: true, verify: false)
+        let upright = try await engine.search(.image(turned), topK: 5, matchRotations: false, verify: false)
         #expect(matched.first?.name == "/photos/motorcycle_left")
         #expect(matched[0].distance < upright[0].distance / 2)
         #expect(Set(matched.map(\.id)).count == matched.count)
         #expect(zip(matched, matched.dropFirst()).allSatisfy { $0.distance <= $1.distance })
+    }
+
+    /// Verification marks the photo an edited copy was made from (turned, cropped, recompressed)
+    /// with enough inliers to count as the same scene and puts it first; the other photos stay under
+    /// the threshold. Without it, no result carries an inlier count.
+    @Test func verificationMarksTheSourceOfAnEditedCopy() async throws {
+        let engine = try makeEngine()
+        _ = try await engine.add(try photos())
+        let copy = TestImages.jpeg(try TestImages.photo("rocket").rotated(degrees: 20).centerCropped(keeping: 0.7), quality: 30)
+        let verified = try await engine.search(.image(copy), topK: 5, verify: true)
+        #expect(verified.first?.name == "/photos/rocket")
+        #expect((verified.first?.inliers ?? 0) >= GeometricVerifier.verifiedInliers)
+        #expect(verified.count == 5)
+        #expect(verified.dropFirst().allSatisfy { ($0.inliers ?? .max) < GeometricVerifier.verifiedInliers })
+        let plain = try await engine.search(.image(copy), topK: 5, verify: false)
+        #expect(plain.allSatisfy { $0.inliers == nil })
+        #expect(Set(plain.map(\.id)) == Set(verified.map(\.id)))
+    }
+
+    /// A stored image used as the query is verified with its stored features: it matches itself
+    /// keypoint for keypoint.
+    @Test func searchByStoredImageVerifiesWithItsStoredFeatures() async throws {
+        let engine = try makeEngine()
+        _ = try await engine.add(try photos())
+        let hits = try await engine.search(.name("/photos/coffee"), topK: 3, verify: true)
+        #expect(hits.first?.name == "/photos/coffee")
+        #expect((hits.first?.inliers ?? 0) > 200)
     }
 
     @Test func searchByStoredImageDoesNotEncode() async throws {

@@ -1,3 +1,4 @@
+import Foundation
 import SearchBackend
 import Synchronization
 
@@ -6,6 +7,7 @@ import Synchronization
 public final class InMemoryBackend: SearchBackend, BackendProvider {
     private struct State {
         var records: [Int64: ImageRecord] = [:]
+        var localFeatures: [Int64: Data] = [:]
         var nextID: Int64 = 1
         var model: ModelIdentity?
         var index = IndexSpec()
@@ -44,6 +46,7 @@ public final class InMemoryBackend: SearchBackend, BackendProvider {
                 let id = state.nextID
                 state.nextID += 1
                 state.records[id] = ImageRecord(id: id, name: image.name, contentSHA256: image.contentSHA256, metadata: image.metadata, vector: image.vector)
+                state.localFeatures[id] = image.localFeatures
                 return id
             }
         }
@@ -52,7 +55,7 @@ public final class InMemoryBackend: SearchBackend, BackendProvider {
     public func remove(ids: [Int64]) async throws -> [Int64] {
         try state.withLock { state in
             if let error = state.failWrites { throw error }
-            return ids.filter { state.records.removeValue(forKey: $0) != nil }
+            return ids.filter { state.localFeatures.removeValue(forKey: $0); return state.records.removeValue(forKey: $0) != nil }
         }
     }
 
@@ -77,6 +80,10 @@ public final class InMemoryBackend: SearchBackend, BackendProvider {
                 .prefix(topK)
                 .map { $0 }
         }
+    }
+
+    public func localFeatures(ids: [Int64]) async throws -> [Int64: Data] {
+        state.withLock { state in state.localFeatures.filter { ids.contains($0.key) } }
     }
 
     public func statistics() async throws -> BackendStatistics {

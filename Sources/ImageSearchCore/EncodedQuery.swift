@@ -1,0 +1,8 @@
+import LocalFeatures
+
+/// A query image's embedding in each view searched, and, when asked for, its local features as it
+/// is and mirrored (binary descriptors do not match a mirrored copy's, so both are compared).
+struct EncodedQuery: Sendable {
+    var vectors: [[Float]]
+    var localFeatures: [LocalFeatureSet]
+}

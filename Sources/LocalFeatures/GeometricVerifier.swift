@@ -1,0 +1,119 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Decides whether a candidate shows the query's scene: local features are matched by descriptor,
+/// and a homography is fitted to the matches by RANSAC. The number of matches it explains (inliers)
+/// is the verified score: unrelated images rarely explain more than a handful by chance.
+public struct GeometricVerifier: Sendable {
+    /// A match's descriptor distance must be below this (of 256 bits)…
+    static let maxMatchDistance = 64
+    /// …and below this fraction of the second-best candidate's (Lowe's ratio test).
+    static let ratio: Float = 0.8
+    static let iterations = 400
+    /// A match is an inlier when the homography lands it within this fraction of the candidate's
+    /// longer side (at least 3 px).
+    static let inlierTolerance: Float = 0.012
+
+    /// Inliers from which a candidate counts as showing the query's scene (measured with
+    /// bench/retrieval: chance matches between different photos stay below it).
+    public static let verifiedInliers = 12
+
+    public init() {}
+
+    /// For each candidate, the most inliers any of the `query` sets (an image as it is and mirrored,
+    /// say) has with it; nil for a candidate without features. Candidates are checked on all cores.
+    public func inliers(query: [LocalFeatureSet], candidates: [LocalFeatureSet?]) -> [Int?] {
+        let counts = Mutex([Int?](repeating: nil, count: candidates.count))
+        DispatchQueue.concurrentPerform(iterations: candidates.count) { index in
+            guard let candidate = candidates[index] else { return }
+            let best = query.map { inliers(query: $0, candidate: candidate) }.max() ?? 0
+            counts.withLock { $0[index] = best }
+        }
+        return counts.withLock { $0 }
+    }
+
+    /// How many matches between the two sets one homography explains (0 when under 5 match at all).
+    public func inliers(query: LocalFeatureSet, candidate: LocalFeatureSet) -> Int {
+        let matches = self.matches(query, candidate)
+        guard matches.count >= 5 else { return 0 }
+        let from = matches.map { (query.positions[2 * $0.0], query.positions[2 * $0.0 + 1]) }
+        let to = matches.map { (candidate.positions[2 * $0.1], candidate.positions[2 * $0.1 + 1]) }
+        let tolerance = max(3, Self.inlierTolerance * Float(max(candidate.width, candidate.height)))
+        return bestInlierCount(from: from, to: to, tolerance: tolerance)
+    }
+
+    /// (query index, candidate index) of each accepted match, at most one per candidate keypoint.
+    private func matches(_ query: LocalFeatureSet, _ candidate: LocalFeatureSet) -> [(Int, Int)] {
+        var best: [Int: (query: Int, distance: Int)] = [:]
+        query.descriptors.withUnsafeBufferPointer { q in
+            candidate.descriptors.withUnsafeBufferPointer { c in
+                for i in 0..<query.count {
+                    var first = Int.max, second = Int.max, firstIndex = -1
+                    for j in 0..<candidate.count {
+                        let d = (q[4 * i] ^ c[4 * j]).nonzeroBitCount + (q[4 * i + 1] ^ c[4 * j + 1]).nonzeroBitCount
+                            + (q[4 * i + 2] ^ c[4 * j + 2]).nonzeroBitCount + (q[4 * i + 3] ^ c[4 * j + 3]).nonzeroBitCount
+                        if d < first {
+                            second = first
+                            first = d
+                            firstIndex = j
+                        } else if d < second {
+                            second = d
+                        }
+                    }
+                    guard first < Self.maxMatchDistance, Float(first) < Self.ratio * Float(second) else { continue }
+                    if first < best[firstIndex]?.distance ?? .max { best[firstIndex] = (i, first) }
+                }
+            }
+        }
+        return best.map { ($0.value.query, $0.key) }.sorted { $0.0 < $1.0 }
+    }
+
+    /// RANSAC with a fixed seed (the same pair always gets the same score).
+    private func bestInlierCount(from: [(Float, Float)], to: [(Float, Float)], tolerance: Float) -> Int {
+        var random = SplitMix64(seed: UInt64(from.count) &* 0x2545_F491_4F6C_DD1D)
+        var best = 0
+        var iterations = Self.iterations
+        var iteration = 0
+        while iteration < iterations {
+            iteration += 1
+            let sample = Self.distinctIndices(below: from.count, using: &random)
+            guard let homography = Homography(from: from, to: to, indices: sample), homography.isPlausible else { continue }
+            let count = Self.inlierCount(homography, from: from, to: to, tolerance: tolerance)
+            if count > best {
+                best = count
+                iterations = min(iterations, Self.iterationsNeeded(inlierFraction: Float(count) / Float(from.count)))
+            }
+        }
+        return best >= 5 ? best : 0
+    }
+
+    private static func inlierCount(_ homography: Homography, from: [(Float, Float)], to: [(Float, Float)], tolerance: Float) -> Int {
+        var count = 0
+        for (point, target) in zip(from, to) {
+            guard let (x, y) = homography.apply(point.0, point.1) else { continue }
+            if (x - target.0) * (x - target.0) + (y - target.1) * (y - target.1) <= tolerance * tolerance { count += 1 }
+        }
+        return count
+    }
+
+    /// Samples enough that an all-inlier sample is drawn with probability 0.999.
+    private static func iterationsNeeded(inlierFraction: Float) -> Int {
+        let allInliers = pow(Double(inlierFraction), 4)
+        guard allInliers > 1e-9, allInliers < 1 else { return allInliers >= 1 ? 1 : iterations }
+        return Int((log(0.001) / log(1 - allInliers)).rounded(.up))
+    }
+
+    /// Four different indices below `limit` (at least 4).
+    private static func distinctIndices(below limit: Int, using random: inout SplitMix64) -> (Int, Int, Int, Int) {
+        func draw() -> Int { Int(random.next() % UInt64(limit)) }
+        let a = draw()
+        var b = draw()
+        while b == a { b = draw() }
+        var c = draw()
+        while c == a || c == b { c = draw() }
+        var d = draw()
+        while d == a || d == b || d == c { d = draw() }
+        return (a, b, c, d)
+    }
+}

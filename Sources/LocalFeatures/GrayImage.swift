@@ -1,0 +1,97 @@
+import Imaging
+
+/// An 8-bit grayscale image, rows top to bottom: what local features are found in.
+public struct GrayImage: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, pixels: [UInt8]) {
+        precondition(pixels.count == width * height, "a gray image of \(width)×\(height) needs \(width * height) bytes")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
+    /// The luma (ITU-R BT.601 weights) of `image`, resized so that its longer side is between
+    /// `minSide` and `maxSide` (antialiased when shrinking).
+    public init(_ image: RGBImage, minSide: Int = 0, maxSide: Int) {
+        let longer = Double(max(image.width, image.height))
+        let scale = min(max(1, Double(minSide) / longer), Double(maxSide) / longer)
+        let width = max(1, Int((Double(image.width) * scale).rounded()))
+        let height = max(1, Int((Double(image.height) * scale).rounded()))
+        let small = image.resized(width: width, height: height, filter: .bilinear)
+        var luma = [UInt8](repeating: 0, count: width * height)
+        for index in 0..<luma.count {
+            let r = Int(small.pixels[3 * index]), g = Int(small.pixels[3 * index + 1]), b = Int(small.pixels[3 * index + 2])
+            luma[index] = UInt8((299 * r + 587 * g + 114 * b + 500) / 1000)
+        }
+        self.init(width: width, height: height, pixels: luma)
+    }
+
+    /// The image shrunk to `width × height` by bilinear interpolation (pyramid levels: each step
+    /// shrinks by less than 2, so no source pixel is skipped).
+    func downscaled(width: Int, height: Int) -> GrayImage {
+        let scaleX = Float(self.width) / Float(width), scaleY = Float(self.height) / Float(height)
+        var out = [UInt8](repeating: 0, count: width * height)
+        pixels.withUnsafeBufferPointer { source in
+            for row in 0..<height {
+                let y = max(0, (Float(row) + 0.5) * scaleY - 0.5)
+                let y0 = min(Int(y), self.height - 1), y1 = min(y0 + 1, self.height - 1)
+                let fy = y - Float(y0)
+                for column in 0..<width {
+                    let x = max(0, (Float(column) + 0.5) * scaleX - 0.5)
+                    let x0 = min(Int(x), self.width - 1), x1 = min(x0 + 1, self.width - 1)
+                    let fx = x - Float(x0)
+                    let top = Float(source[y0 * self.width + x0]) * (1 - fx) + Float(source[y0 * self.width + x1]) * fx
+                    let bottom = Float(source[y1 * self.width + x0]) * (1 - fx) + Float(source[y1 * self.width + x1]) * fx
+                    out[row * width + column] = UInt8(top * (1 - fy) + bottom * fy + 0.5)
+                }
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: out)
+    }
+
+    /// The image smoothed by a 5-tap binomial filter applied twice in each direction (σ ≈ 1.4): binary
+    /// descriptors compare single pixels, so noise and JPEG artefacts must be averaged out first.
+    func smoothed() -> GrayImage {
+        var values = pixels.map { UInt16($0) }
+        var scratch = values
+        for _ in 0..<2 {
+            Self.binomialRows(values, into: &scratch, width: width, height: height)
+            Self.binomialColumns(scratch, into: &values, width: width, height: height)
+        }
+        return GrayImage(width: width, height: height, pixels: values.map { UInt8($0) })
+    }
+
+    /// [1 4 6 4 1]/16 along each row, edges clamped.
+    private static func binomialRows(_ source: [UInt16], into destination: inout [UInt16], width: Int, height: Int) {
+        source.withUnsafeBufferPointer { source in
+            destination.withUnsafeMutableBufferPointer { destination in
+                for row in 0..<height {
+                    let base = row * width
+                    for x in 0..<width {
+                        let a = source[base + max(x - 2, 0)], b = source[base + max(x - 1, 0)], c = source[base + x]
+                        let d = source[base + min(x + 1, width - 1)], e = source[base + min(x + 2, width - 1)]
+                        destination[base + x] = (a &+ 4 &* b &+ 6 &* c &+ 4 &* d &+ e &+ 8) >> 4
+                    }
+                }
+            }
+        }
+    }
+
+    /// [1 4 6 4 1]/16 along each column, edges clamped.
+    private static func binomialColumns(_ source: [UInt16], into destination: inout [UInt16], width: Int, height: Int) {
+        source.withUnsafeBufferPointer { source in
+            destination.withUnsafeMutableBufferPointer { destination in
+                for y in 0..<height {
+                    let a = max(y - 2, 0) * width, b = max(y - 1, 0) * width, c = y * width
+                    let d = min(y + 1, height - 1) * width, e = min(y + 2, height - 1) * width
+                    for x in 0..<width {
+                        destination[c + x] = (source[a + x] &+ 4 &* source[b + x] &+ 6 &* source[c + x] &+ 4 &* source[d + x] &+ source[e + x] &+ 8) >> 4
+                    }
+                }
+            }
+        }
+    }
+}

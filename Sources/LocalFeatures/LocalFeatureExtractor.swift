@@ -1,0 +1,114 @@
+import Foundation
+import Imaging
+
+/// Finds local features as ORB does (Rublee et al. 2011): FAST corners on an image pyramid, each
+/// oriented by its patch's intensity centroid and described by steered binary tests. Scale changes
+/// are met by the pyramid, rotations by the orientation; matching and verification are
+/// `GeometricVerifier`'s.
+public struct LocalFeatureExtractor: Sendable {
+    /// Keypoints kept per image, spread over the pyramid levels.
+    public var maxKeypoints = 500
+    /// Images are first shrunk to this longer side: finer detail rarely survives the edits searches
+    /// must see through (blur, recompression, downscaling), and time grows with the area.
+    public var maxSide = 512
+    /// Smaller images are first enlarged to this longer side: a copy downscaled to a quarter then
+    /// has pyramid levels at the scales of the original's coarse levels.
+    public var minSide = 384
+    /// Each level is this much smaller than the one before.
+    static let levelScale = Float(2).squareRoot()
+    static let levels = 5
+    /// Keypoints stay this far from edges: the orientation patch's radius plus one.
+    static let border = 16
+    static let orientationRadius = 15
+
+    public init() {}
+
+    /// The local features of `image`, turned upright already.
+    public func features(of image: RGBImage) -> LocalFeatureSet {
+        features(of: GrayImage(image, minSide: minSide, maxSide: maxSide))
+    }
+
+    /// The local features of `image`.
+    public func features(of image: GrayImage) -> LocalFeatureSet {
+        extract(image, mirrored: false).asIs
+    }
+
+    /// The local features of `image` and of its mirror image, found together: corners and their
+    /// strength do not change when mirrored, so only the descriptors are computed twice.
+    public func featuresAsIsAndMirrored(of image: RGBImage) -> (asIs: LocalFeatureSet, mirrored: LocalFeatureSet) {
+        let found = extract(GrayImage(image, minSide: minSide, maxSide: maxSide), mirrored: true)
+        return (found.asIs, found.mirrored!)
+    }
+
+    private func extract(_ image: GrayImage, mirrored: Bool) -> (asIs: LocalFeatureSet, mirrored: LocalFeatureSet?) {
+        var positions: [Float] = [], descriptors: [UInt64] = []
+        var mirroredPositions: [Float] = [], mirroredDescriptors: [UInt64] = []
+        let detector = CornerDetector(threshold: 12, border: Self.border)
+        var level = image
+        for (index, quota) in quotas().enumerated() {
+            if index > 0 {
+                let width = Int((Float(image.width) / pow(Self.levelScale, Float(index))).rounded())
+                let height = Int((Float(image.height) / pow(Self.levelScale, Float(index))).rounded())
+                guard min(width, height) > 2 * Self.border + 8 else { break }
+                level = level.downscaled(width: width, height: height)
+            }
+            let corners = detector.corners(in: level, limit: quota)
+            guard !corners.isEmpty else { continue }
+            let scaleX = Float(image.width) / Float(level.width), scaleY = Float(image.height) / Float(level.height)
+            let smoothed = level.smoothed()
+            let offsets = BinaryTestPattern.shared.offsets(stride: level.width)
+            let mirroredOffsets = mirrored ? BinaryTestPattern.shared.offsets(stride: level.width, mirrored: true) : []
+            for corner in corners {
+                let x = (Float(corner.x) + 0.5) * scaleX - 0.5, y = (Float(corner.y) + 0.5) * scaleY - 0.5
+                let angle = orientation(of: corner, in: level)
+                positions += [x, y]
+                descriptors += describe(corner, in: smoothed, pairs: offsets[BinaryTestPattern.step(for: angle)])
+                guard mirrored else { continue }
+                // In the mirror image the centroid's x flips: the angle θ becomes π − θ.
+                mirroredPositions += [Float(image.width - 1) - x, y]
+                mirroredDescriptors += describe(corner, in: smoothed, pairs: mirroredOffsets[BinaryTestPattern.step(for: .pi - angle)])
+            }
+        }
+        let asIs = LocalFeatureSet(width: image.width, height: image.height, positions: positions, descriptors: descriptors)
+        guard mirrored else { return (asIs, nil) }
+        return (asIs, LocalFeatureSet(width: image.width, height: image.height, positions: mirroredPositions, descriptors: mirroredDescriptors))
+    }
+
+    /// How many keypoints each level may keep: in proportion to its side, so coarse levels (what is
+    /// left of a blurred or downscaled copy) still get a fair share.
+    private func quotas() -> [Int] {
+        let weights = (0..<Self.levels).map { 1 / pow(Self.levelScale, Float($0)) }
+        let total = weights.reduce(0, +)
+        return weights.map { Int((Float(maxKeypoints) * $0 / total).rounded()) }
+    }
+
+    /// The angle from the corner to its patch's intensity centroid, over a disc of radius 15.
+    private func orientation(of corner: CornerDetector.Corner, in image: GrayImage) -> Float {
+        let radius = Self.orientationRadius
+        var m10 = 0, m01 = 0
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for dy in -radius...radius {
+                let span = Int(Double(radius * radius - dy * dy).squareRoot())
+                let row = (corner.y + dy) * image.width + corner.x
+                for dx in -span...span {
+                    let value = Int(pixels[row + dx])
+                    m10 += dx * value
+                    m01 += dy * value
+                }
+            }
+        }
+        return atan2(Float(m01), Float(m10))
+    }
+
+    /// The 256 binary tests around the corner, packed into 4 words.
+    private func describe(_ corner: CornerDetector.Corner, in image: GrayImage, pairs: [(Int, Int)]) -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: BinaryTestPattern.words)
+        image.pixels.withUnsafeBufferPointer { pixels in
+            let center = corner.y * image.width + corner.x
+            for (bit, pair) in pairs.enumerated() where pixels[center + pair.0] < pixels[center + pair.1] {
+                words[bit >> 6] |= 1 << UInt64(bit & 63)
+            }
+        }
+        return words
+    }
+}
