@@ -68,6 +68,7 @@ QUICK_ORIGINALS = 15
 MAX_MESSAGE_BYTES = 64 << 20
 PROGRESS_EVERY = 500
 NEAR_DUPLICATE_TOP_K = 10
+VERIFIED_INLIERS = 12  # the daemon's threshold (SearchResult.inliers in imagesearch.proto)
 COPIES_PER_ORIGINAL = sum(len(family.copies) for family in FAMILIES)
 
 
@@ -179,9 +180,12 @@ def add_images(stub, pb, collection, entries):
     return stored_as
 
 
+def search_results(stub, pb, data, top_k, collection=GALLERY):
+    return stub.Search(pb.SearchRequest(collection=collection, image=data, top_k=top_k)).results
+
+
 def search(stub, pb, data, top_k, collection=GALLERY):
-    response = stub.Search(pb.SearchRequest(collection=collection, image=data, top_k=top_k))
-    return [result.name for result in response.results]
+    return [result.name for result in search_results(stub, pb, data, top_k, collection)]
 
 
 def rank_of(name, ranking):
@@ -189,14 +193,25 @@ def rank_of(name, ranking):
     return ranking.index(name) + 1 if name in ranking else None
 
 
-def near_duplicate_ranks(stub, pb, copies, stored_as, dataset_stored_as):
+def near_duplicate_ranks(stub, pb, copies, stored_as, dataset_stored_as, group_of):
     """Per copy name, the rank of its original in a Search with the copy, twice: in `dataset` (the
-    score) and in the gallery, the copy itself dropped (with copies); and the ms of each gallery Search."""
+    score) and in the gallery, the copy itself dropped (with copies); the ms of each gallery Search;
+    and the inlier counts verification gave in `dataset` to the originals and to images of other
+    groups than the original's (a different scene), per copy family."""
     ranks, ranks_with_copies, milliseconds = {}, {}, []
+    inliers = defaultdict(lambda: {"original": [], "other_scene": []})
     for done, copy in enumerate(copies, 1):
         data = copy.path.read_bytes()
-        among_dataset = search(stub, pb, data, NEAR_DUPLICATE_TOP_K, DATASET)
+        results = search_results(stub, pb, data, NEAR_DUPLICATE_TOP_K, DATASET)
+        among_dataset = [result.name for result in results]
         ranks[copy.name] = rank_of(dataset_stored_as[copy.original], among_dataset)
+        for result in results:
+            if not result.HasField("inliers"):
+                continue
+            if result.name == dataset_stored_as[copy.original]:
+                inliers[copy.family]["original"].append(result.inliers)
+            elif group_of[result.name] != group_of[dataset_stored_as[copy.original]]:
+                inliers[copy.family]["other_scene"].append(result.inliers)
         start = time.perf_counter()
         in_gallery = search(stub, pb, data, NEAR_DUPLICATE_TOP_K)
         milliseconds.append((time.perf_counter() - start) * 1000)
@@ -204,7 +219,7 @@ def near_duplicate_ranks(stub, pb, copies, stored_as, dataset_stored_as):
         ranks_with_copies[copy.name] = rank_of(stored_as[copy.original], others)
         if done % PROGRESS_EVERY == 0:
             progress(f"near duplicates: {done}/{len(copies)} copies")
-    return ranks, ranks_with_copies, milliseconds
+    return ranks, ranks_with_copies, milliseconds, inliers
 
 
 def design_passes(stub, pb, originals, copies, stored_as):
@@ -307,6 +322,31 @@ def report_near_duplicates_by_dataset(copies, ranks):
     return result
 
 
+def report_verification(inliers):
+    """Prints the inlier counts of originals and of other scenes per family; returns the overall
+    figures for the JSON (none when the daemon did not verify)."""
+    everything = {"original": [], "other_scene": []}
+    for counts in inliers.values():
+        for kind in everything:
+            everything[kind] += counts[kind]
+    if not everything["original"] and not everything["other_scene"]:
+        print("verification: off (no result carried an inlier count)")
+        return {}
+    print(f"verification: inliers of the original among the near-duplicate results, and of images of other scenes "
+          f"(another group, or none); verified = at least {VERIFIED_INLIERS}")
+    print(f"{'family':<14} {'originals':>9} {'p10':>5} {'p50':>5} {'verified':>8}   {'others':>6} {'p99':>5} {'max':>5} {'verified':>8}")
+    for family, counts in [*inliers.items(), ("all", everything)]:
+        original, other = np.array(counts["original"] or [0]), np.array(counts["other_scene"] or [0])
+        print(f"{family:<14} {len(counts['original']):>9} {np.percentile(original, 10):>5.0f} {np.percentile(original, 50):>5.0f} "
+              f"{np.mean(original >= VERIFIED_INLIERS):>8.3f}   {len(counts['other_scene']):>6} {np.percentile(other, 99):>5.0f} "
+              f"{other.max():>5.0f} {np.mean(other >= VERIFIED_INLIERS):>8.4f}")
+    original, other = np.array(everything["original"] or [0]), np.array(everything["other_scene"] or [0])
+    return {"inliers_original_p10": float(np.percentile(original, 10)), "inliers_original_p50": float(np.percentile(original, 50)),
+            "original_verified": float(np.mean(original >= VERIFIED_INLIERS)),
+            "inliers_other_scene_p99": float(np.percentile(other, 99)), "inliers_other_scene_max": int(other.max()),
+            "other_scene_verified": float(np.mean(other >= VERIFIED_INLIERS))}
+
+
 def report_same_place(scores):
     """Prints the table per dataset; returns its figures for the JSON."""
     if not scores:
@@ -328,6 +368,7 @@ def report_same_place(scores):
 class Measurements:
     ranks: dict
     ranks_with_copies: dict
+    inliers: dict
     search_milliseconds: list
     passes: dict
     passes_siblings_kept: dict
@@ -344,13 +385,15 @@ def measure(pb, pb_grpc, socket, images, originals, copies):
         stored_as = add_images(stub, pb, GALLERY, dataset_entries + [(copy.name, copy.path) for copy in copies])
         dataset_stored_as = add_images(stub, pb, DATASET, dataset_entries)
         progress(f"near duplicates: {len(copies)} copies, a Search in each collection")
-        ranks, ranks_with_copies, milliseconds = near_duplicate_ranks(stub, pb, copies, stored_as, dataset_stored_as)
+        group_of = {dataset_stored_as[image.name]: (image.dataset, image.group or image.name) for image in images}
+        ranks, ranks_with_copies, milliseconds, inliers = near_duplicate_ranks(
+            stub, pb, copies, stored_as, dataset_stored_as, group_of)
         progress(f"design: {len(originals)} searches with the originals")
         passes, passes_siblings_kept = design_passes(stub, pb, originals, copies, stored_as)
         progress("same place: searches with the dataset images")
         same_place = same_place_scores(stub, pb, images, dataset_stored_as)
         stats = stub.Stats(pb.StatsRequest(collection=GALLERY))
-    return Measurements(ranks, ranks_with_copies, milliseconds, passes, passes_siblings_kept, same_place, stats)
+    return Measurements(ranks, ranks_with_copies, inliers, milliseconds, passes, passes_siblings_kept, same_place, stats)
 
 
 def main():
@@ -374,7 +417,8 @@ def main():
           f"gallery {stats.count} images ({len(images)} dataset images + {len(copies)} copies)")
     print(f"retrieval: {stats.model}, {stats.index_type}, daemon arguments: {args.daemon_args or '(none)'}")
     result = (report_near_duplicates(copies, measured)
-              | report_near_duplicates_by_dataset(copies, measured.ranks) | report_same_place(measured.same_place))
+              | report_near_duplicates_by_dataset(copies, measured.ranks) | report_verification(measured.inliers)
+              | report_same_place(measured.same_place))
     p50, p90 = (float(np.percentile(measured.search_milliseconds, q)) for q in (50, 90))
     print(f"index: {stats.count} images, index memory {stats.index_memory_bytes / 1048576:.1f} MiB")
     print(f"latency: near-duplicate Search calls in the gallery, client side, persistent channel: "

@@ -129,6 +129,11 @@ final class EmbeddedBackend: SearchBackend {
         return (found, found.count == hits.count)
     }
 
+    func ids(after id: Int64, limit: Int) async throws -> [Int64] {
+        try checkOpen()
+        return try store.ids(after: id, limit: limit)
+    }
+
     func localFeatures(ids: [Int64]) async throws -> [Int64: Data] {
         try checkOpen()
         return try store.localFeatures(ids: ids)

@@ -127,6 +127,19 @@ final class RecordStore: Sendable {
         }
     }
 
+    /// Up to `limit` ids greater than `id`, in increasing order.
+    func ids(after id: Int64, limit: Int) throws -> [Int64] {
+        try readers.withConnection { db in
+            try db.withStatement("SELECT id FROM images WHERE id > ? ORDER BY id LIMIT ?") {
+                try $0.bind(id, at: 1)
+                try $0.bind(Int64(limit), at: 2)
+                var ids: [Int64] = []
+                while try $0.step() { ids.append($0.int64(at: 0)) }
+                return ids
+            }
+        }
+    }
+
     /// The stored local features of those `ids` that have them, read in one transaction.
     func localFeatures(ids: [Int64]) throws -> [Int64: Data] {
         try readers.withConnection { db in

@@ -119,10 +119,10 @@ final class EncodingQueue: Sendable {
             images += jobImages
             wantsFeatures += Array(repeating: localFeatures, count: jobImages.count)
         }
-        let features = Mutex([LocalFeatureSet?](repeating: nil, count: images.count))
+        let features = Mutex([StoredLocalFeatures?](repeating: nil, count: images.count))
         let vectors = encoder.embed(images) { [extractor, wantsFeatures] index, decoded in
             guard wantsFeatures[index] else { return }
-            let found = extractor.features(of: decoded)
+            let found = extractor.featuresAsIsAndMirrored(of: decoded)
             features.withLock { $0[index] = found }
         }
         encodedCount.add(vectors.count, ordering: .relaxed)
@@ -136,13 +136,18 @@ final class EncodingQueue: Sendable {
         }
     }
 
+    /// The local features are found on another thread while the network runs: a search waits for both.
     private func encode(_ image: Data, orientations: [ExifOrientation], localFeatures: Bool) -> Result<EncodedQuery, ImagingError> {
-        var features: [LocalFeatureSet] = []
+        let features = Mutex<[LocalFeatureSet]>([])
+        let extraction = DispatchGroup()
         let vectors = encoder.embed(image, orientations: orientations) { [extractor] decoded in
             guard localFeatures else { return }
-            let found = extractor.featuresAsIsAndMirrored(of: decoded)
-            features = [found.asIs, found.mirrored]
+            DispatchQueue.global().async(group: extraction) {
+                let found = extractor.featuresAsIsAndMirrored(of: decoded)
+                features.withLock { $0 = [found.asIs, found.mirrored] }
+            }
         }
-        return vectors.map { EncodedQuery(vectors: $0, localFeatures: features) }
+        extraction.wait()
+        return vectors.map { EncodedQuery(vectors: $0, localFeatures: features.withLock { $0 }) }
     }
 }

@@ -46,7 +46,7 @@ public struct EngineError: Error, CustomStringConvertible, Sendable, Equatable {
     public init(_ error: BackendError) {
         let kind: Kind
         switch error.code {
-        case .modelMismatch: kind = .failedPrecondition
+        case .modelMismatch, .unsupported: kind = .failedPrecondition
         case .nameTaken, .invalidArgument: kind = .invalidArgument
         case .diskFull: kind = .resourceExhausted
         case .unavailable: kind = .unavailable

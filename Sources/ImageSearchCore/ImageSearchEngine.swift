@@ -41,7 +41,7 @@ public final class ImageSearchEngine: Sendable {
     // MARK: Adding
 
     /// Stores what is new among `submissions`; every image gets an outcome, in order. Durable when it
-    /// returns.
+    /// returns. Local features are stored too when the configuration verifies searches.
     public func add(_ submissions: [ImageSubmission], to collection: String = "") async throws -> [AddOutcome] {
         let writer = try await self.collection(collection)
         var outcomes = [AddOutcome?](repeating: nil, count: submissions.count)
@@ -57,7 +57,7 @@ public final class ImageSearchEngine: Sendable {
                 toEncode.append((index, name, hash))
             }
         }
-        let encoded = await queue.encode(toEncode.map { submissions[$0.index].data }, localFeatures: true)
+        let encoded = await queue.encode(toEncode.map { submissions[$0.index].data }, localFeatures: configuration.verifyMatches)
         var prepared: [PreparedImage] = []
         for (item, result) in zip(toEncode, encoded) {
             switch result {
@@ -130,7 +130,7 @@ public final class ImageSearchEngine: Sendable {
     /// The `topK` images nearest to any of `vectors` (the first is the upright view; the others are
     /// turned views, whose distances count `turnedViewMargin` farther), each with its nearest view's
     /// distance. The views are searched at once: on Milvus each search is a round trip.
-    private func nearest(_ vectors: [[Float]], in backend: any SearchBackend, topK: Int, maxDistance: Float?) async throws -> [SearchHit] {
+    func nearest(_ vectors: [[Float]], in backend: any SearchBackend, topK: Int, maxDistance: Float?) async throws -> [SearchHit] {
         let nearest = try await withThrowingTaskGroup(of: [SearchHit].self) { group in
             for (view, vector) in vectors.enumerated() {
                 let margin = view == 0 ? 0 : Self.turnedViewMargin
@@ -164,9 +164,9 @@ public final class ImageSearchEngine: Sendable {
     }
 
     /// `hits`, each with its inlier count against `query` when its local features are stored.
-    private func withInliers(_ hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend) async throws -> [SearchHit] {
+    func withInliers(_ hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend) async throws -> [SearchHit] {
         let stored = try await backend.localFeatures(ids: hits.map(\.id))
-        let candidates = hits.map { hit in stored[hit.id].flatMap { LocalFeatureSet(serialized: $0) } }
+        let candidates = hits.map { hit in stored[hit.id].flatMap { StoredLocalFeatures(serialized: $0)?.asIs } }
         // Off Swift's cooperative threads, like the encoder: the matching is CPU-bound.
         let counts = await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: GeometricVerifier().inliers(query: query, candidates: candidates)) }
@@ -218,15 +218,15 @@ public final class ImageSearchEngine: Sendable {
         }
     }
 
-    private func storedQuery(_ key: ImageKey, localFeatures: Bool, backend: any SearchBackend) async throws -> EncodedQuery {
+    func storedQuery(_ key: ImageKey, localFeatures: Bool, backend: any SearchBackend) async throws -> EncodedQuery {
         let record = try await lookUp(key, in: backend, includeVector: true)
         guard let vector = record.vector else {
             throw EngineError(.init(rawValue: "internal_error"), .internalFailure, "the store returned no vector for \(key)")
         }
-        guard localFeatures, let data = try await backend.localFeatures(ids: [record.id])[record.id], let features = LocalFeatureSet(serialized: data) else {
+        guard localFeatures, let data = try await backend.localFeatures(ids: [record.id])[record.id], let features = StoredLocalFeatures(serialized: data) else {
             return EncodedQuery(vectors: [vector], localFeatures: [])
         }
-        return EncodedQuery(vectors: [vector], localFeatures: [features])
+        return EncodedQuery(vectors: [vector], localFeatures: [features.asIs, features.mirrored])
     }
 
     /// The embedding of an image, storing nothing.
@@ -305,7 +305,7 @@ public final class ImageSearchEngine: Sendable {
         }
     }
 
-    private func collection(_ requested: String) async throws -> CollectionWriter {
+    func collection(_ requested: String) async throws -> CollectionWriter {
         let name = requested.isEmpty ? configuration.defaultCollection : requested
         guard name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), name.first != "-" else {
             throw EngineError(.invalidArgument, .invalidArgument, "collection names are 1–64 letters, digits, '-' and '_'; '\(name)' is not one")

@@ -113,6 +113,19 @@ public enum Imagesearch_V1_ImageSearch: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "FindDuplicates" metadata.
+        public enum FindDuplicates: Sendable {
+            /// Request type for "FindDuplicates".
+            public typealias Input = Imagesearch_V1_FindDuplicatesRequest
+            /// Response type for "FindDuplicates".
+            public typealias Output = Imagesearch_V1_FindDuplicatesResponse
+            /// Descriptor for "FindDuplicates".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "imagesearch.v1.ImageSearch"),
+                method: "FindDuplicates",
+                type: .serverStreaming
+            )
+        }
         /// Descriptors for all methods in the "imagesearch.v1.ImageSearch" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             AddImages.descriptor,
@@ -120,7 +133,8 @@ public enum Imagesearch_V1_ImageSearch: Sendable {
             Embed.descriptor,
             Remove.descriptor,
             Get.descriptor,
-            Stats.descriptor
+            Stats.descriptor,
+            FindDuplicates.descriptor
         ]
     }
 }
@@ -256,6 +270,28 @@ extension Imagesearch_V1_ImageSearch {
             request: GRPCCore.StreamingServerRequest<Imagesearch_V1_StatsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Imagesearch_V1_StatsResponse>
+
+        /// Handle the "FindDuplicates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Groups of stored images that show the same scene (edited copies, re-encodes, bursts): each
+        /// > stored image is searched for with its stored vector and local features, and each of its nearest
+        /// > candidates verified with at least min_inliers joins its group. Streams progress while it works,
+        /// > then each group. FAILED_PRECONDITION (reason "unsupported") on Milvus, which keeps no local
+        /// > features.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Imagesearch_V1_FindDuplicatesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Imagesearch_V1_FindDuplicatesResponse` messages.
+        func findDuplicates(
+            request: GRPCCore.StreamingServerRequest<Imagesearch_V1_FindDuplicatesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Imagesearch_V1_FindDuplicatesResponse>
     }
 
     /// Service protocol for the "imagesearch.v1.ImageSearch" service.
@@ -375,6 +411,28 @@ extension Imagesearch_V1_ImageSearch {
             request: GRPCCore.ServerRequest<Imagesearch_V1_StatsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Imagesearch_V1_StatsResponse>
+
+        /// Handle the "FindDuplicates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Groups of stored images that show the same scene (edited copies, re-encodes, bursts): each
+        /// > stored image is searched for with its stored vector and local features, and each of its nearest
+        /// > candidates verified with at least min_inliers joins its group. Streams progress while it works,
+        /// > then each group. FAILED_PRECONDITION (reason "unsupported") on Milvus, which keeps no local
+        /// > features.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Imagesearch_V1_FindDuplicatesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Imagesearch_V1_FindDuplicatesResponse` messages.
+        func findDuplicates(
+            request: GRPCCore.ServerRequest<Imagesearch_V1_FindDuplicatesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Imagesearch_V1_FindDuplicatesResponse>
     }
 
     /// Simple service protocol for the "imagesearch.v1.ImageSearch" service.
@@ -493,6 +551,29 @@ extension Imagesearch_V1_ImageSearch {
             request: Imagesearch_V1_StatsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Imagesearch_V1_StatsResponse
+
+        /// Handle the "FindDuplicates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Groups of stored images that show the same scene (edited copies, re-encodes, bursts): each
+        /// > stored image is searched for with its stored vector and local features, and each of its nearest
+        /// > candidates verified with at least min_inliers joins its group. Streams progress while it works,
+        /// > then each group. FAILED_PRECONDITION (reason "unsupported") on Milvus, which keeps no local
+        /// > features.
+        ///
+        /// - Parameters:
+        ///   - request: A `Imagesearch_V1_FindDuplicatesRequest` message.
+        ///   - response: A response stream of `Imagesearch_V1_FindDuplicatesResponse` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        func findDuplicates(
+            request: Imagesearch_V1_FindDuplicatesRequest,
+            response: GRPCCore.RPCWriter<Imagesearch_V1_FindDuplicatesResponse>,
+            context: GRPCCore.ServerContext
+        ) async throws
     }
 }
 
@@ -566,6 +647,17 @@ extension Imagesearch_V1_ImageSearch.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Imagesearch_V1_ImageSearch.Method.FindDuplicates.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Imagesearch_V1_FindDuplicatesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Imagesearch_V1_FindDuplicatesResponse>(),
+            handler: { request, context in
+                try await self.findDuplicates(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -625,6 +717,17 @@ extension Imagesearch_V1_ImageSearch.ServiceProtocol {
             context: context
         )
         return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func findDuplicates(
+        request: GRPCCore.StreamingServerRequest<Imagesearch_V1_FindDuplicatesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Imagesearch_V1_FindDuplicatesResponse> {
+        let response = try await self.findDuplicates(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return response
     }
 }
 
@@ -710,6 +813,23 @@ extension Imagesearch_V1_ImageSearch.SimpleServiceProtocol {
                 context: context
             ),
             metadata: [:]
+        )
+    }
+
+    public func findDuplicates(
+        request: GRPCCore.ServerRequest<Imagesearch_V1_FindDuplicatesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Imagesearch_V1_FindDuplicatesResponse> {
+        return GRPCCore.StreamingServerResponse<Imagesearch_V1_FindDuplicatesResponse>(
+            metadata: [:],
+            producer: { writer in
+                try await self.findDuplicates(
+                    request: request.message,
+                    response: writer,
+                    context: context
+                )
+                return [:]
+            }
         )
     }
 }
@@ -861,6 +981,33 @@ extension Imagesearch_V1_ImageSearch {
             deserializer: some GRPCCore.MessageDeserializer<Imagesearch_V1_StatsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Imagesearch_V1_StatsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "FindDuplicates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Groups of stored images that show the same scene (edited copies, re-encodes, bursts): each
+        /// > stored image is searched for with its stored vector and local features, and each of its nearest
+        /// > candidates verified with at least min_inliers joins its group. Streams progress while it works,
+        /// > then each group. FAILED_PRECONDITION (reason "unsupported") on Milvus, which keeps no local
+        /// > features.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Imagesearch_V1_FindDuplicatesRequest` message.
+        ///   - serializer: A serializer for `Imagesearch_V1_FindDuplicatesRequest` messages.
+        ///   - deserializer: A deserializer for `Imagesearch_V1_FindDuplicatesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func findDuplicates<Result>(
+            request: GRPCCore.ClientRequest<Imagesearch_V1_FindDuplicatesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Imagesearch_V1_FindDuplicatesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Imagesearch_V1_FindDuplicatesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Imagesearch_V1_FindDuplicatesResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1083,6 +1230,42 @@ extension Imagesearch_V1_ImageSearch {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "FindDuplicates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Groups of stored images that show the same scene (edited copies, re-encodes, bursts): each
+        /// > stored image is searched for with its stored vector and local features, and each of its nearest
+        /// > candidates verified with at least min_inliers joins its group. Streams progress while it works,
+        /// > then each group. FAILED_PRECONDITION (reason "unsupported") on Milvus, which keeps no local
+        /// > features.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Imagesearch_V1_FindDuplicatesRequest` message.
+        ///   - serializer: A serializer for `Imagesearch_V1_FindDuplicatesRequest` messages.
+        ///   - deserializer: A deserializer for `Imagesearch_V1_FindDuplicatesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func findDuplicates<Result>(
+            request: GRPCCore.ClientRequest<Imagesearch_V1_FindDuplicatesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Imagesearch_V1_FindDuplicatesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Imagesearch_V1_FindDuplicatesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Imagesearch_V1_FindDuplicatesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.serverStreaming(
+                request: request,
+                descriptor: Imagesearch_V1_ImageSearch.Method.FindDuplicates.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1258,6 +1441,37 @@ extension Imagesearch_V1_ImageSearch.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Imagesearch_V1_StatsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Imagesearch_V1_StatsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "FindDuplicates" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Groups of stored images that show the same scene (edited copies, re-encodes, bursts): each
+    /// > stored image is searched for with its stored vector and local features, and each of its nearest
+    /// > candidates verified with at least min_inliers joins its group. Streams progress while it works,
+    /// > then each group. FAILED_PRECONDITION (reason "unsupported") on Milvus, which keeps no local
+    /// > features.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Imagesearch_V1_FindDuplicatesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func findDuplicates<Result>(
+        request: GRPCCore.ClientRequest<Imagesearch_V1_FindDuplicatesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Imagesearch_V1_FindDuplicatesResponse>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.findDuplicates(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Imagesearch_V1_FindDuplicatesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Imagesearch_V1_FindDuplicatesResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1460,6 +1674,41 @@ extension Imagesearch_V1_ImageSearch.ClientProtocol {
             metadata: metadata
         )
         return try await self.stats(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "FindDuplicates" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Groups of stored images that show the same scene (edited copies, re-encodes, bursts): each
+    /// > stored image is searched for with its stored vector and local features, and each of its nearest
+    /// > candidates verified with at least min_inliers joins its group. Streams progress while it works,
+    /// > then each group. FAILED_PRECONDITION (reason "unsupported") on Milvus, which keeps no local
+    /// > features.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func findDuplicates<Result>(
+        _ message: Imagesearch_V1_FindDuplicatesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Imagesearch_V1_FindDuplicatesResponse>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Imagesearch_V1_FindDuplicatesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.findDuplicates(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -58,6 +58,22 @@ public struct ImageSearchService: Imagesearch_V1_ImageSearch.SimpleServiceProtoc
         }
     }
 
+    public func findDuplicates(
+        request: Imagesearch_V1_FindDuplicatesRequest, response: RPCWriter<Imagesearch_V1_FindDuplicatesResponse>, context: ServerContext
+    ) async throws {
+        try await translatingErrors {
+            let minInliers = request.minInliers == 0 ? nil : Int(request.minInliers)
+            let groups = try await engine.duplicateGroups(in: request.collection, minInliers: minInliers) { checked, total in
+                try await response.write(.with { $0.progress = .with { $0.checked = UInt64(checked); $0.total = UInt64(total) } })
+            }
+            for group in groups {
+                try await response.write(.with { reply in
+                    reply.group.members = group.members.map { member in .with { $0.id = UInt64(member.id); $0.name = member.name } }
+                })
+            }
+        }
+    }
+
     public func embed(request: Imagesearch_V1_EmbedRequest, context: ServerContext) async throws -> Imagesearch_V1_EmbedResponse {
         try await translatingErrors {
             let vector = try await engine.embed(request.image)

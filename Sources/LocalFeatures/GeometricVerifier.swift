@@ -21,16 +21,30 @@ public struct GeometricVerifier: Sendable {
 
     public init() {}
 
-    /// For each candidate, the most inliers any of the `query` sets (an image as it is and mirrored,
-    /// say) has with it; nil for a candidate without features. Candidates are checked on all cores.
+    /// Candidates (nearest first) a later query set is always tried on; see `inliers(query:candidates:)`.
+    static let candidatesAlwaysTried = 5
+
+    /// For each candidate, the most inliers the `query` sets have with it; nil for a candidate
+    /// without features. The sets are alternatives tried in order (an image as it is, then mirrored).
+    /// Once a candidate is verified, a later set is tried only on the first `candidatesAlwaysTried`
+    /// candidates: that nearly halves the work in the usual case of a query whose source is stored as
+    /// it is, and a mirrored copy's source is still found, since the embedding puts it near the top
+    /// (bench/retrieval: hflip R@1 0.973 when skipping the later set entirely, 1.0 with this).
+    /// Candidates are checked on all cores.
     public func inliers(query: [LocalFeatureSet], candidates: [LocalFeatureSet?]) -> [Int?] {
-        let counts = Mutex([Int?](repeating: nil, count: candidates.count))
-        DispatchQueue.concurrentPerform(iterations: candidates.count) { index in
-            guard let candidate = candidates[index] else { return }
-            let best = query.map { inliers(query: $0, candidate: candidate) }.max() ?? 0
-            counts.withLock { $0[index] = best }
+        var counts = [Int?](repeating: nil, count: candidates.count)
+        for set in query {
+            let isVerified = counts.contains { ($0 ?? 0) >= Self.verifiedInliers }
+            let tried = isVerified ? min(candidates.count, Self.candidatesAlwaysTried) : candidates.count
+            let found = Mutex(counts)
+            DispatchQueue.concurrentPerform(iterations: tried) { index in
+                guard let candidate = candidates[index] else { return }
+                let count = inliers(query: set, candidate: candidate)
+                found.withLock { $0[index] = max($0[index] ?? 0, count) }
+            }
+            counts = found.withLock { $0 }
         }
-        return counts.withLock { $0 }
+        return counts
     }
 
     /// How many matches between the two sets one homography explains (0 when under 5 match at all).

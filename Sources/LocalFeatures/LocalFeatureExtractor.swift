@@ -35,9 +35,9 @@ public struct LocalFeatureExtractor: Sendable {
 
     /// The local features of `image` and of its mirror image, found together: corners and their
     /// strength do not change when mirrored, so only the descriptors are computed twice.
-    public func featuresAsIsAndMirrored(of image: RGBImage) -> (asIs: LocalFeatureSet, mirrored: LocalFeatureSet) {
+    public func featuresAsIsAndMirrored(of image: RGBImage) -> StoredLocalFeatures {
         let found = extract(GrayImage(image, minSide: minSide, maxSide: maxSide), mirrored: true)
-        return (found.asIs, found.mirrored!)
+        return StoredLocalFeatures(asIs: found.asIs, mirrored: found.mirrored!)
     }
 
     private func extract(_ image: GrayImage, mirrored: Bool) -> (asIs: LocalFeatureSet, mirrored: LocalFeatureSet?) {
@@ -50,7 +50,7 @@ public struct LocalFeatureExtractor: Sendable {
                 let width = Int((Float(image.width) / pow(Self.levelScale, Float(index))).rounded())
                 let height = Int((Float(image.height) / pow(Self.levelScale, Float(index))).rounded())
                 guard min(width, height) > 2 * Self.border + 8 else { break }
-                level = level.downscaled(width: width, height: height)
+                level = level.resized(width: width, height: height)
             }
             let corners = detector.corners(in: level, limit: quota)
             guard !corners.isEmpty else { continue }

@@ -244,6 +244,12 @@ final class MilvusBackend: SearchBackend {
 
     /// The count comes from Milvus with Strong consistency, so it reflects deletes; the memory figure
     /// is an estimate of the vectors Milvus holds for this collection (in the server, not this process).
+    /// Not offered: its only user, finding duplicates, needs local features, which Milvus collections
+    /// do not keep.
+    func ids(after id: Int64, limit: Int) async throws -> [Int64] {
+        throw BackendError(.unsupported, "collections on Milvus keep no local features, so duplicates cannot be verified there; use the embedded index")
+    }
+
     /// None: the collection schema has no field for them yet, so searches on Milvus are not verified.
     func localFeatures(ids: [Int64]) async throws -> [Int64: Data] { [:] }
 

@@ -16,6 +16,8 @@ public struct BackendError: Error, CustomStringConvertible, Sendable, Equatable 
         public static let storageFailure = Code(rawValue: "storage_failure")
         /// The store is out of space.
         public static let diskFull = Code(rawValue: "disk_full")
+        /// This backend cannot do what was asked (see the message for what can).
+        public static let unsupported = Code(rawValue: "unsupported")
         /// A remote backend (Milvus) cannot be reached; retrying later may succeed.
         public static let unavailable = Code(rawValue: "backend_unavailable")
     }

@@ -28,6 +28,9 @@ public protocol SearchBackend: Sendable {
     /// The `topK` nearest images to `query`, nearest first, optionally only those within `maxDistance`.
     func search(_ query: [Float], topK: Int, maxDistance: Float?) async throws -> [SearchHit]
 
+    /// Up to `limit` stored ids greater than `id`, in increasing order: a walk over the collection.
+    func ids(after id: Int64, limit: Int) async throws -> [Int64]
+
     /// The stored local features (`NewImage.localFeatures`) of those `ids` that have them. A backend
     /// that does not keep them returns none, and searches there are not verified.
     func localFeatures(ids: [Int64]) async throws -> [Int64: Data]

@@ -14,6 +14,11 @@ final class ProgressBar: Sendable {
         self.total = total
     }
 
+    /// Sets the count done, for work whose progress the daemon reports.
+    func update(done: Int) {
+        counts.withLock { $0.done = done }
+    }
+
     func advance(failed: Bool) {
         counts.withLock { counts in
             counts.done += 1

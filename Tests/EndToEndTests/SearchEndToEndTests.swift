@@ -38,6 +38,13 @@ import TestSupport
         let table = try Command.isctl(["search", library.original("coffee").path, "-k", "2"], socket: daemon.socket)
         #expect(table.standardOutput.hasPrefix("rank  distance  inliers"), "\(table.standardOutput)")
 
+        let dupes = try Command.isctl(["dupes", "--json"], socket: daemon.socket)
+        #expect(dupes.status == 0, "\(dupes.standardError)")
+        let groups = try #require(try dupes.json()["groups"] as? [[[String: Any]]])
+        let found = Set(groups.map { Set($0.compactMap { $0["name"] as? String }) })
+        let expected = Set(Fixtures.goldenStems.map { Set([library.original($0).path] + library.copies[$0]!.map(\.path)) })
+        #expect(found == expected, "isctl dupes: \(found)")
+
         let again = try Command.isctl(["add", library.directory.path, "--recursive", "--json"], socket: daemon.socket)
         #expect(try again.jsonLines().allSatisfy { $0["status"] as? String == "unchanged" })
         let stats = try Command.isctl(["stats", "--json"], socket: daemon.socket).json()

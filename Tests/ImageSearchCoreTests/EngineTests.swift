@@ -5,6 +5,7 @@ import Imaging
 import LocalFeatures
 import Logging
 import SearchBackend
+import Synchronization
 import Testing
 import TestSupport
 
@@ -136,6 +137,24 @@ import TestSupport
         let hits = try await engine.search(.name("/photos/coffee"), topK: 3, verify: true)
         #expect(hits.first?.name == "/photos/coffee")
         #expect((hits.first?.inliers ?? 0) > 200)
+    }
+
+    /// Edited copies group with their original, and unrelated photos stay out of every group.
+    @Test func duplicateGroupsGatherEachPhotoWithItsCopies() async throws {
+        let engine = try makeEngine()
+        let originals = try await engine.add(try photos())
+        let rocket = try TestImages.photo("rocket"), coffee = try TestImages.photo("coffee")
+        let copies = try await engine.add([
+            ImageSubmission(data: TestImages.jpeg(rocket.rotated(degrees: 15), quality: 40), name: "rocket-turned"),
+            ImageSubmission(data: TestImages.png(rocket.centerCropped(keeping: 0.6)), name: "rocket-cropped"),
+            ImageSubmission(data: TestImages.jpeg(coffee.flippedHorizontally()), name: "coffee-mirrored"),
+        ])
+        let reports = Mutex<[(Int, Int)]>([])
+        let groups = try await engine.duplicateGroups { checked, total in reports.withLock { $0.append((checked, total)) } }
+        let id = { (stem: String) in originals[Fixtures.goldenStems.firstIndex(of: stem)!].id }
+        #expect(groups.map { $0.members.map(\.id) } == [[id("coffee"), copies[2].id], [id("rocket"), copies[0].id, copies[1].id]].sorted { $0[0] < $1[0] })
+        #expect(groups.flatMap(\.members).first { $0.id == copies[2].id }?.name == "coffee-mirrored")
+        #expect(reports.withLock { $0.last.map { [$0.0, $0.1] } } == [8, 8])
     }
 
     @Test func searchByStoredImageDoesNotEncode() async throws {

@@ -17,6 +17,7 @@ import TestSupport
         ("rotated 90°", { ExifOrientation.rotatedClockwise.apply(to: $0) }),
         ("cropped to 60%", { $0.centerCropped(keeping: 0.6) }),
         ("downscaled to 25%", { $0.resized(width: $0.width / 4, height: $0.height / 4, filter: .bilinear) }),
+        ("enlarged 5×", { $0.resized(width: $0.width * 5, height: $0.height * 5, filter: .bilinear) }),
         ("JPEG quality 10", { image in TestImages.jpeg(image, quality: 10).withUnsafeBytes { try! ImageDecoder.decode($0) } }),
     ]
 
@@ -49,11 +50,11 @@ import TestSupport
     }
 
     @Test func featureSetsSurviveStorage() throws {
-        let features = extractor.features(of: try TestImages.photo("rocket"))
-        #expect(features.count > 100)
+        let features = extractor.featuresAsIsAndMirrored(of: try TestImages.photo("rocket"))
+        #expect(features.asIs.count > 100)
         let stored = features.serialized()
-        #expect(LocalFeatureSet(serialized: stored) == features)
-        #expect(LocalFeatureSet(serialized: stored.dropLast()) == nil)
-        #expect(LocalFeatureSet(serialized: Data("not features".utf8)) == nil)
+        #expect(StoredLocalFeatures(serialized: stored) == features)
+        #expect(StoredLocalFeatures(serialized: stored.dropLast()) == nil)
+        #expect(StoredLocalFeatures(serialized: Data("not features".utf8)) == nil)
     }
 }

@@ -82,6 +82,10 @@ public final class InMemoryBackend: SearchBackend, BackendProvider {
         }
     }
 
+    public func ids(after id: Int64, limit: Int) async throws -> [Int64] {
+        state.withLock { Array($0.records.keys.filter { $0 > id }.sorted().prefix(limit)) }
+    }
+
     public func localFeatures(ids: [Int64]) async throws -> [Int64: Data] {
         state.withLock { state in state.localFeatures.filter { ids.contains($0.key) } }
     }
