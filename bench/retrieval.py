@@ -20,7 +20,8 @@ Called by `bench/retrieval` with a daemon serving an empty data directory. Steps
    other copies, of the same original or of a similar image with the same edit (a blurred UKBench
    view finds the blurred copy of another view of the object), so that figure says more about how
    far the edits move an embedding than about finding the original. Latency is timed on the
-   gallery Search.
+   gallery Search. When the daemon verifies, the inlier counts of the `dataset` results are kept:
+   the original's, and those of images of other groups.
 4. The original design's score: Search in the gallery with each original's bytes; a family passes for
    that original when all its copies are within the top 1 + (number of copies), the original itself
    (distance 0) taking the other place, once the original's copies of other families are dropped from
