@@ -13,7 +13,8 @@ import TestSupport
     }
 
     private func searchResults(_ query: String, on daemon: DaemonProcess) throws -> [[String: Any]] {
-        let search = try Command.isctl(["search", query, "-k", "6", "--json"], socket: daemon.socket)
+        // Unverified: the backends are compared on their nearest neighbours (Milvus keeps no local features).
+        let search = try Command.isctl(["search", query, "-k", "6", "--no-verify", "--json"], socket: daemon.socket)
         #expect(search.status == 0, "\(search.standardError)")
         return try search.json()["results"] as? [[String: Any]] ?? []
     }
@@ -52,6 +53,10 @@ import TestSupport
             }
             #expect(!fromMilvus.contains { $0["name"] as? String == removed })
         }
+        let verified = try Command.isctl(["search", library.original("coffee").path, "--json"], socket: milvus.socket)
+        #expect((try verified.json()["results"] as? [[String: Any]] ?? []).allSatisfy { $0["inliers"] == nil })
+        let dupes = try Command.isctl(["dupes"], socket: milvus.socket)
+        #expect(dupes.status != 0 && dupes.standardError.contains("no local features"), "\(dupes.standardError)")
     }
 
     /// Milvus lost while serving: requests fail with a reason and the daemon stays up; Milvus back:
