@@ -5,7 +5,7 @@ import ImageSearchProtos
 struct DupesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dupes",
-        abstract: "List groups of near-duplicate images in the collection (edited copies, re-encodes, bursts).",
+        abstract: "List groups of stored images that show the same scene (edited copies, re-encodes, bursts, other shots of one object).",
         discussion: """
             The daemon searches with every stored image and verifies its nearest candidates geometrically; \
             images verified with at least --min-inliers inliers share a group. It takes about as long as one \
@@ -66,10 +66,10 @@ struct DupesCommand: AsyncParsableCommand {
 
     /// A line per group, then its members' ids (right-aligned) and names.
     private static func listing(_ groups: [Imagesearch_V1_DuplicateGroup]) -> String {
-        guard !groups.isEmpty else { return "no near duplicates" }
+        guard !groups.isEmpty else { return "no two images show the same scene" }
         let width = groups.flatMap(\.members).map { String($0.id).count }.max() ?? 0
         let images = groups.map(\.members.count).reduce(0, +)
-        var lines = ["\(groups.count) group\(groups.count == 1 ? "" : "s") of near duplicates, \(images) images"]
+        var lines = ["\(groups.count) group\(groups.count == 1 ? "" : "s") of images showing the same scene, \(images) images"]
         for (number, group) in groups.enumerated() {
             lines.append("group \(number + 1): \(group.members.count) images")
             lines += group.members.map { "  " + String($0.id).leftPadded(to: width) + "  " + $0.name }
