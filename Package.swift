@@ -41,6 +41,8 @@ let package = Package(
         .systemLibrary(name: "CFloatControl"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+        .target(name: "SeededRandom"),
+
         // Image in, vector out.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CWebP"], swiftSettings: numericSettings),
         .target(
@@ -48,11 +50,11 @@ let package = Package(
             dependencies: ["Imaging", "COpenBLAS", "CFloatControl", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: numericSettings),
         .target(name: "ModelImport", dependencies: ["Encoder", "Imaging"]),
-        .target(name: "LocalFeatures", dependencies: ["Imaging"], swiftSettings: numericSettings),
+        .target(name: "LocalFeatures", dependencies: ["Imaging", "SeededRandom"], swiftSettings: numericSettings),
 
         // Storage and search behind one protocol.
         .target(name: "SearchBackend"),
-        .target(name: "EmbeddedBackend", dependencies: ["SearchBackend", "CSQLite"], swiftSettings: numericSettings),
+        .target(name: "EmbeddedBackend", dependencies: ["SearchBackend", "SeededRandom", "CSQLite"], swiftSettings: numericSettings),
         .target(name: "MilvusProtos", dependencies: [grpcCore, grpcProtobuf, swiftProtobuf]),
         .target(name: "MilvusBackend", dependencies: ["SearchBackend", "MilvusProtos", grpcCore, grpcPosix, nioCore, swiftProtobuf]),
 
@@ -76,11 +78,11 @@ let package = Package(
             name: "encoder-bench", dependencies: ["Encoder", "Imaging", "ImageSearchCore", argumentParser],
             path: "bench/Sources/encoder-bench"),
         .executableTarget(
-            name: "service-bench", dependencies: ["EmbeddedBackend", "MilvusBackend", "SearchBackend", "Encoder", "ImageSearchCore", argumentParser],
+            name: "service-bench", dependencies: ["EmbeddedBackend", "MilvusBackend", "SearchBackend", "SeededRandom", "Encoder", "ImageSearchCore", argumentParser],
             path: "bench/Sources/service-bench"),
 
         .target(
-            name: "TestSupport", dependencies: ["Imaging", "Encoder", "ModelImport", "SearchBackend", "CTurboJPEG", "CPNG", "CWebP"],
+            name: "TestSupport", dependencies: ["Imaging", "Encoder", "ModelImport", "SearchBackend", "SeededRandom", "CTurboJPEG", "CPNG", "CWebP"],
             path: "Tests/TestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "LocalFeaturesTests", dependencies: ["LocalFeatures", "Imaging", "TestSupport"]),

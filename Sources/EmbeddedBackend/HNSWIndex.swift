@@ -1,5 +1,6 @@
 import Foundation
 import SearchBackend
+import SeededRandom
 import Synchronization
 
 /// Approximate search on a hierarchical navigable small-world graph (Malkov & Yashunin, 2016, with

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// The 256 pixel pairs a binary descriptor compares (as BRIEF: bit i is 1 when the first pixel of
 /// pair i is darker than the second), steered by the keypoint's orientation (as ORB) so that a

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SeededRandom
 import Synchronization
 
 /// Decides whether a candidate shows the query's scene: local features are matched by descriptor,

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// Vectors of length 1 spread uniformly over the sphere (normalised Gaussian samples), from a fixed
 /// seed, so that every run of the benchmark builds the same collection. Random vectors cost a FLAT
@@ -6,11 +7,11 @@ import Foundation
 /// encoder run of minutes.
 struct RandomUnitVectors {
     let dimension: Int
-    private var state: UInt64
+    private var random: SplitMix64
 
     init(dimension: Int, seed: UInt64 = 0x5EED) {
         self.dimension = dimension
-        state = seed
+        random = SplitMix64(seed: seed)
     }
 
     mutating func next() -> [Float] {
@@ -26,20 +27,11 @@ struct RandomUnitVectors {
 
     /// Two independent standard normal samples (Box–Muller) from one 64-bit draw.
     private mutating func nextGaussianPair() -> (Float, Float) {
-        let bits = nextBits()
+        let bits = random.next()
         let uniform1 = (Float(bits >> 40) + 1) / 16_777_216  // (0, 1]: the logarithm needs it above 0
         let uniform2 = Float((bits >> 16) & 0xFF_FFFF) / 16_777_216
         let radius = (-2 * Foundation.log(uniform1)).squareRoot()
         let angle = 2 * Float.pi * uniform2
         return (radius * Foundation.cos(angle), radius * Foundation.sin(angle))
-    }
-
-    /// SplitMix64: fast, and good enough for test data.
-    private mutating func nextBits() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }
