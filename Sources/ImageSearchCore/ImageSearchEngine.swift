@@ -120,10 +120,10 @@ public final class ImageSearchEngine: Sendable {
         let backend = try await self.collection(collection).backend
         let encoded = try await encodeQuery(
             query, turned: matchRotations ?? configuration.matchRotations, localFeatures: verify ?? configuration.verifyMatches, backend: backend)
-        guard !encoded.localFeatures.isEmpty else {
-            return try await nearest(encoded.vectors, in: backend, topK: topK, maxDistance: maxDistance)
-        }
-        let candidates = try await nearest(encoded.vectors, in: backend, topK: max(topK, configuration.verificationCandidates), maxDistance: maxDistance)
+        let isVerified = !encoded.localFeatures.isEmpty
+        let candidateCount = isVerified ? max(topK, configuration.verificationCandidates) : topK
+        let candidates = try await nearest(encoded.vectors, in: backend, topK: candidateCount, maxDistance: maxDistance)
+        guard isVerified else { return candidates }
         return Array(try await verified(candidates, against: encoded.localFeatures, in: backend).prefix(topK))
     }
 
