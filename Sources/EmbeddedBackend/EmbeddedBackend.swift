@@ -139,6 +139,18 @@ final class EmbeddedBackend: SearchBackend {
         return try store.localFeatures(ids: ids)
     }
 
+    func settings() async throws -> CollectionSettings {
+        try checkOpen()
+        return try store.settings()
+    }
+
+    func save(_ settings: CollectionSettings) async throws {
+        try writeState.withLock { _ in
+            try checkOpen()
+            try store.save(settings)
+        }
+    }
+
     func statistics() async throws -> BackendStatistics {
         try checkOpen()
         return BackendStatistics(backend: "embedded", count: vectorIndex.count, index: indexSpec, memoryBytes: vectorIndex.memoryBytes)

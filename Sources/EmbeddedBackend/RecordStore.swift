@@ -93,6 +93,13 @@ final class RecordStore: Sendable {
         }
     }
 
+    /// Replaces the collection's settings (kept in `meta` as JSON) in one durable transaction.
+    func save(_ settings: CollectionSettings) throws {
+        try withWriter { db in
+            try db.withWriteTransaction { try Self.setMeta("settings", to: Self.encodeJSON(settings), db) }
+        }
+    }
+
     // MARK: Reads
 
     func record(id: Int64, includeVector: Bool) throws -> ImageRecord? {
@@ -138,6 +145,18 @@ final class RecordStore: Sendable {
                 return ids
             }
         }
+    }
+
+    /// The collection's settings as last saved; none saved, the defaults.
+    func settings() throws -> CollectionSettings {
+        let json = try readers.withConnection { db in
+            try db.withStatement("SELECT value FROM meta WHERE key = 'settings'") { try $0.step() ? $0.text(at: 0) : nil }
+        }
+        guard let json else { return CollectionSettings() }
+        guard let settings = try? JSONDecoder().decode(CollectionSettings.self, from: Data(json.utf8)) else {
+            throw BackendError(.storageFailure, "\(path): the collection's settings are unreadable; the database is damaged")
+        }
+        return settings
     }
 
     /// The stored local features of those `ids` that have them, read in one transaction.

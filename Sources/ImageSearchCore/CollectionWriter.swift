@@ -2,14 +2,22 @@ import SearchBackend
 
 /// Serialises the writes to one collection, so that the checks "is this content already stored?" and
 /// "is this name taken?" and the insert that follows them cannot interleave with another request's.
-/// Reads go to the backend directly.
+/// Reads go to the backend directly. It also holds the collection's settings, read once at opening.
 actor CollectionWriter {
     let name: String
     let backend: any SearchBackend
+    private(set) var settings: CollectionSettings
 
-    init(name: String, backend: any SearchBackend) {
+    init(name: String, backend: any SearchBackend, settings: CollectionSettings) {
         self.name = name
         self.backend = backend
+        self.settings = settings
+    }
+
+    /// Stores `settings` durably, then uses them.
+    func save(_ settings: CollectionSettings) async throws {
+        try await backend.save(settings)
+        self.settings = settings
     }
 
     /// Stores the images that are new, in one durable batch; identical content already stored is

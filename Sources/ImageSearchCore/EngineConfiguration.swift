@@ -13,9 +13,9 @@ public struct EngineConfiguration: Sendable {
     /// Whether image searches also match the query turned by a quarter, half and three quarters, when
     /// a request does not say (see `ImageSearchEngine.search`).
     public var matchRotations: Bool
-    /// Whether searches verify their nearest candidates geometrically when a request does not say
-    /// (see `ImageSearchEngine.search`), and so whether adding an image stores its local features
-    /// (about 20 KB and 10–15 ms of CPU per image).
+    /// Whether searches verify their nearest candidates geometrically when neither the request nor
+    /// the collection's own setting says (see `ImageSearchEngine.search`), and so whether adding an
+    /// image stores its local features (about 36 KB and 10–15 ms of CPU per image).
     public var verifyMatches: Bool
     /// How many of the nearest candidates a verified search checks (at least top k).
     public var verificationCandidates: Int

@@ -9,4 +9,6 @@ public struct EngineStatistics: Sendable {
     /// Images run through the network since start: lets tests prove a restart re-encodes nothing.
     public var imagesEncoded: Int
     public var collections: [String]
+    /// Whether the collection's searches verify when a request does not say.
+    public var verify: Bool
 }

@@ -41,9 +41,10 @@ public final class ImageSearchEngine: Sendable {
     // MARK: Adding
 
     /// Stores what is new among `submissions`; every image gets an outcome, in order. Durable when it
-    /// returns. Local features are stored too when the configuration verifies searches.
+    /// returns. Local features are stored too when the collection verifies searches.
     public func add(_ submissions: [ImageSubmission], to collection: String = "") async throws -> [AddOutcome] {
         let writer = try await self.collection(collection)
+        let keepsLocalFeatures = await verifies(writer)
         var outcomes = [AddOutcome?](repeating: nil, count: submissions.count)
         var toEncode: [(index: Int, name: String, hash: String)] = []
         for (index, submission) in submissions.enumerated() {
@@ -57,7 +58,7 @@ public final class ImageSearchEngine: Sendable {
                 toEncode.append((index, name, hash))
             }
         }
-        let encoded = await queue.encode(toEncode.map { submissions[$0.index].data }, localFeatures: configuration.verifyMatches)
+        let encoded = await queue.encode(toEncode.map { submissions[$0.index].data }, localFeatures: keepsLocalFeatures)
         var prepared: [PreparedImage] = []
         for (item, result) in zip(toEncode, encoded) {
             switch result {
@@ -106,26 +107,57 @@ public final class ImageSearchEngine: Sendable {
     /// view's distance: a photo stored sideways or upside down is then found like an upright one. The
     /// union of the views' top k holds the fused top k exactly.
     ///
-    /// With `verify` (default: the configuration's), the nearest `verificationCandidates` are checked
-    /// geometrically against the query's local features (`GeometricVerifier`); each checked hit gets
-    /// its inlier count, and those with at least `GeometricVerifier.verifiedInliers` (the same scene)
-    /// come first, most inliers first, the rest following by distance.
+    /// With `verify` (default: the collection's setting, else the configuration's), the nearest
+    /// `verificationCandidates` are checked geometrically against the query's local features
+    /// (`GeometricVerifier`); each checked hit gets its inlier count, and those with at least
+    /// `GeometricVerifier.verifiedInliers` (the same scene) come first, most inliers first, the rest
+    /// following by distance. `minInliers` then keeps only hits with at least that many inliers: a
+    /// cut-off that needs a verified search, and fails rather than return unverified hits.
     public func search(
         _ query: SearchQuery, in collection: String = "", topK: Int = 10, maxDistance: Float? = nil, matchRotations: Bool? = nil,
-        verify: Bool? = nil
+        verify: Bool? = nil, minInliers: Int? = nil
     ) async throws -> [SearchHit] {
         guard (1...1000).contains(topK) else {
             throw EngineError(.invalidArgument, .invalidArgument, "top_k must be between 1 and 1000, not \(topK)")
         }
-        let backend = try await self.collection(collection).backend
+        let writer = try await self.collection(collection)
+        let isVerifying = if let verify { verify } else { await verifies(writer) }
+        try checkCutOff(minInliers, isVerifying: isVerifying)
         let encoded = try await encodeQuery(
-            query, turned: matchRotations ?? configuration.matchRotations, localFeatures: verify ?? configuration.verifyMatches, backend: backend)
+            query, turned: matchRotations ?? configuration.matchRotations, localFeatures: isVerifying, backend: writer.backend)
         let isVerified = !encoded.localFeatures.isEmpty
         let candidateCount = isVerified ? max(topK, configuration.verificationCandidates) : topK
-        let candidates = try await nearest(encoded.vectors, in: backend, topK: candidateCount, maxDistance: maxDistance)
-        guard isVerified else { return candidates }
-        return Array(try await verified(candidates, against: encoded.localFeatures, in: backend).prefix(topK))
+        let candidates = try await nearest(encoded.vectors, in: writer.backend, topK: candidateCount, maxDistance: maxDistance)
+        guard isVerified else {
+            if minInliers != nil { throw Self.unverifiableQuery }
+            return candidates
+        }
+        let hits = try await verified(candidates, against: encoded.localFeatures, in: writer.backend)
+        return Array(hits.filter { $0.inliers ?? 0 >= minInliers ?? 0 }.prefix(topK))
     }
+
+    /// Whether searches in `writer`'s collection verify when a request does not say.
+    private func verifies(_ writer: CollectionWriter) async -> Bool {
+        await writer.settings.verify ?? configuration.verifyMatches
+    }
+
+    /// Refuses an inlier cut-off that cannot be met: below 1, or on a search that is not verified.
+    private func checkCutOff(_ minInliers: Int?, isVerifying: Bool) throws {
+        guard let minInliers else { return }
+        guard minInliers >= 1 else {
+            throw EngineError(.invalidArgument, .invalidArgument, "min_inliers must be at least 1, not \(minInliers)")
+        }
+        guard isVerifying else {
+            throw EngineError(
+                .invalidArgument, .invalidArgument,
+                "min_inliers needs a verified search, and verification is off for this search (verify=false, or the collection's setting: isctl configure --verify)")
+        }
+    }
+
+    /// A cut-off on inliers asked of a query without local features.
+    private static let unverifiableQuery = EngineError(
+        .invalidArgument, .invalidArgument,
+        "min_inliers needs a verified search, and this query has no local features: a vector query cannot be verified, nor a stored image added while verification was off")
 
     /// The `topK` images nearest to any of `vectors` (the first is the upright view; the others are
     /// turned views, whose distances count `turnedViewMargin` farther), each with its nearest view's
@@ -281,11 +313,21 @@ public final class ImageSearchEngine: Sendable {
     }
 
     public func statistics(for collection: String = "") async throws -> EngineStatistics {
-        let backend = try await self.collection(collection).backend
+        let writer = try await self.collection(collection)
         return EngineStatistics(
-            backend: try await backend.statistics(), model: model, residentMemoryBytes: ResidentMemory.current(),
+            backend: try await writer.backend.statistics(), model: model, residentMemoryBytes: ResidentMemory.current(),
             uptimeSeconds: (ContinuousClock.now - startedAt).seconds, imagesEncoded: queue.imagesEncoded,
-            collections: collections.withLock { Array($0.keys).sorted() })
+            collections: collections.withLock { Array($0.keys).sorted() }, verify: await verifies(writer))
+    }
+
+    /// Changes a collection's settings (opening or creating it): a nil argument leaves that setting
+    /// as it is. Durable when it returns. Returns whether the collection now verifies searches.
+    public func configure(_ collection: String = "", verify: Bool?) async throws -> Bool {
+        let writer = try await self.collection(collection)
+        var settings = await writer.settings
+        if let verify { settings.verify = verify }
+        try await writer.save(settings)
+        return await verifies(writer)
     }
 
     /// Opens (creating if needed) a collection now rather than on its first request, so that a model
@@ -313,7 +355,8 @@ public final class ImageSearchEngine: Sendable {
         let task = collections.withLock { open in
             if let task = open[name] { return task }
             let task = Task { [provider, model, configuration] in
-                CollectionWriter(name: name, backend: try await provider.open(collection: name, model: model, index: configuration.index))
+                let backend = try await provider.open(collection: name, model: model, index: configuration.index)
+                return CollectionWriter(name: name, backend: backend, settings: try await backend.settings())
             }
             open[name] = task
             return task

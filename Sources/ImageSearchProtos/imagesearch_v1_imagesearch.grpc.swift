@@ -126,6 +126,19 @@ public enum Imagesearch_V1_ImageSearch: Sendable {
                 type: .serverStreaming
             )
         }
+        /// Namespace for "ConfigureCollection" metadata.
+        public enum ConfigureCollection: Sendable {
+            /// Request type for "ConfigureCollection".
+            public typealias Input = Imagesearch_V1_ConfigureCollectionRequest
+            /// Response type for "ConfigureCollection".
+            public typealias Output = Imagesearch_V1_ConfigureCollectionResponse
+            /// Descriptor for "ConfigureCollection".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "imagesearch.v1.ImageSearch"),
+                method: "ConfigureCollection",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "imagesearch.v1.ImageSearch" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             AddImages.descriptor,
@@ -134,7 +147,8 @@ public enum Imagesearch_V1_ImageSearch: Sendable {
             Remove.descriptor,
             Get.descriptor,
             Stats.descriptor,
-            FindDuplicates.descriptor
+            FindDuplicates.descriptor,
+            ConfigureCollection.descriptor
         ]
     }
 }
@@ -292,6 +306,26 @@ extension Imagesearch_V1_ImageSearch {
             request: GRPCCore.StreamingServerRequest<Imagesearch_V1_FindDuplicatesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Imagesearch_V1_FindDuplicatesResponse>
+
+        /// Handle the "ConfigureCollection" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes a collection's settings (creating the collection if needed) and returns those in effect.
+        /// > Settings are stored with the collection and survive restarts. FAILED_PRECONDITION (reason
+        /// > "unsupported") on Milvus, which keeps no settings.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Imagesearch_V1_ConfigureCollectionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Imagesearch_V1_ConfigureCollectionResponse` messages.
+        func configureCollection(
+            request: GRPCCore.StreamingServerRequest<Imagesearch_V1_ConfigureCollectionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Imagesearch_V1_ConfigureCollectionResponse>
     }
 
     /// Service protocol for the "imagesearch.v1.ImageSearch" service.
@@ -433,6 +467,26 @@ extension Imagesearch_V1_ImageSearch {
             request: GRPCCore.ServerRequest<Imagesearch_V1_FindDuplicatesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Imagesearch_V1_FindDuplicatesResponse>
+
+        /// Handle the "ConfigureCollection" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes a collection's settings (creating the collection if needed) and returns those in effect.
+        /// > Settings are stored with the collection and survive restarts. FAILED_PRECONDITION (reason
+        /// > "unsupported") on Milvus, which keeps no settings.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Imagesearch_V1_ConfigureCollectionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Imagesearch_V1_ConfigureCollectionResponse` message.
+        func configureCollection(
+            request: GRPCCore.ServerRequest<Imagesearch_V1_ConfigureCollectionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Imagesearch_V1_ConfigureCollectionResponse>
     }
 
     /// Simple service protocol for the "imagesearch.v1.ImageSearch" service.
@@ -574,6 +628,26 @@ extension Imagesearch_V1_ImageSearch {
             response: GRPCCore.RPCWriter<Imagesearch_V1_FindDuplicatesResponse>,
             context: GRPCCore.ServerContext
         ) async throws
+
+        /// Handle the "ConfigureCollection" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes a collection's settings (creating the collection if needed) and returns those in effect.
+        /// > Settings are stored with the collection and survive restarts. FAILED_PRECONDITION (reason
+        /// > "unsupported") on Milvus, which keeps no settings.
+        ///
+        /// - Parameters:
+        ///   - request: A `Imagesearch_V1_ConfigureCollectionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Imagesearch_V1_ConfigureCollectionResponse` to respond with.
+        func configureCollection(
+            request: Imagesearch_V1_ConfigureCollectionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Imagesearch_V1_ConfigureCollectionResponse
     }
 }
 
@@ -658,6 +732,17 @@ extension Imagesearch_V1_ImageSearch.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Imagesearch_V1_ImageSearch.Method.ConfigureCollection.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Imagesearch_V1_ConfigureCollectionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Imagesearch_V1_ConfigureCollectionResponse>(),
+            handler: { request, context in
+                try await self.configureCollection(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -728,6 +813,17 @@ extension Imagesearch_V1_ImageSearch.ServiceProtocol {
             context: context
         )
         return response
+    }
+
+    public func configureCollection(
+        request: GRPCCore.StreamingServerRequest<Imagesearch_V1_ConfigureCollectionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Imagesearch_V1_ConfigureCollectionResponse> {
+        let response = try await self.configureCollection(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
     }
 }
 
@@ -830,6 +926,19 @@ extension Imagesearch_V1_ImageSearch.SimpleServiceProtocol {
                 )
                 return [:]
             }
+        )
+    }
+
+    public func configureCollection(
+        request: GRPCCore.ServerRequest<Imagesearch_V1_ConfigureCollectionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Imagesearch_V1_ConfigureCollectionResponse> {
+        return GRPCCore.ServerResponse<Imagesearch_V1_ConfigureCollectionResponse>(
+            message: try await self.configureCollection(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
         )
     }
 }
@@ -1008,6 +1117,31 @@ extension Imagesearch_V1_ImageSearch {
             deserializer: some GRPCCore.MessageDeserializer<Imagesearch_V1_FindDuplicatesResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Imagesearch_V1_FindDuplicatesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ConfigureCollection" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes a collection's settings (creating the collection if needed) and returns those in effect.
+        /// > Settings are stored with the collection and survive restarts. FAILED_PRECONDITION (reason
+        /// > "unsupported") on Milvus, which keeps no settings.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Imagesearch_V1_ConfigureCollectionRequest` message.
+        ///   - serializer: A serializer for `Imagesearch_V1_ConfigureCollectionRequest` messages.
+        ///   - deserializer: A deserializer for `Imagesearch_V1_ConfigureCollectionResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func configureCollection<Result>(
+            request: GRPCCore.ClientRequest<Imagesearch_V1_ConfigureCollectionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Imagesearch_V1_ConfigureCollectionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Imagesearch_V1_ConfigureCollectionResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Imagesearch_V1_ConfigureCollectionResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1266,6 +1400,42 @@ extension Imagesearch_V1_ImageSearch {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ConfigureCollection" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes a collection's settings (creating the collection if needed) and returns those in effect.
+        /// > Settings are stored with the collection and survive restarts. FAILED_PRECONDITION (reason
+        /// > "unsupported") on Milvus, which keeps no settings.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Imagesearch_V1_ConfigureCollectionRequest` message.
+        ///   - serializer: A serializer for `Imagesearch_V1_ConfigureCollectionRequest` messages.
+        ///   - deserializer: A deserializer for `Imagesearch_V1_ConfigureCollectionResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func configureCollection<Result>(
+            request: GRPCCore.ClientRequest<Imagesearch_V1_ConfigureCollectionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Imagesearch_V1_ConfigureCollectionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Imagesearch_V1_ConfigureCollectionResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Imagesearch_V1_ConfigureCollectionResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Imagesearch_V1_ImageSearch.Method.ConfigureCollection.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1472,6 +1642,37 @@ extension Imagesearch_V1_ImageSearch.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Imagesearch_V1_FindDuplicatesRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Imagesearch_V1_FindDuplicatesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ConfigureCollection" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Changes a collection's settings (creating the collection if needed) and returns those in effect.
+    /// > Settings are stored with the collection and survive restarts. FAILED_PRECONDITION (reason
+    /// > "unsupported") on Milvus, which keeps no settings.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Imagesearch_V1_ConfigureCollectionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func configureCollection<Result>(
+        request: GRPCCore.ClientRequest<Imagesearch_V1_ConfigureCollectionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Imagesearch_V1_ConfigureCollectionResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.configureCollection(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Imagesearch_V1_ConfigureCollectionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Imagesearch_V1_ConfigureCollectionResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1709,6 +1910,41 @@ extension Imagesearch_V1_ImageSearch.ClientProtocol {
             metadata: metadata
         )
         return try await self.findDuplicates(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ConfigureCollection" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Changes a collection's settings (creating the collection if needed) and returns those in effect.
+    /// > Settings are stored with the collection and survive restarts. FAILED_PRECONDITION (reason
+    /// > "unsupported") on Milvus, which keeps no settings.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func configureCollection<Result>(
+        _ message: Imagesearch_V1_ConfigureCollectionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Imagesearch_V1_ConfigureCollectionResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Imagesearch_V1_ConfigureCollectionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.configureCollection(
             request: request,
             options: options,
             onResponse: handleResponse

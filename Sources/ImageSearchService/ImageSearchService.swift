@@ -41,7 +41,8 @@ public struct ImageSearchService: Imagesearch_V1_ImageSearch.SimpleServiceProtoc
             let hits = try await engine.search(
                 try SearchQuery(request), in: request.collection, topK: request.topK == 0 ? 10 : Int(request.topK),
                 maxDistance: request.hasMaxDistance ? request.maxDistance : nil,
-                matchRotations: request.hasMatchRotations ? request.matchRotations : nil, verify: request.hasVerify ? request.verify : nil)
+                matchRotations: request.hasMatchRotations ? request.matchRotations : nil, verify: request.hasVerify ? request.verify : nil,
+                minInliers: request.hasMinInliers ? Int(request.minInliers) : nil)
             let metric = try await engine.metric(of: request.collection)
             return .with { reply in
                 reply.metric = metric.rawValue
@@ -119,6 +120,15 @@ public struct ImageSearchService: Imagesearch_V1_ImageSearch.SimpleServiceProtoc
     public func stats(request: Imagesearch_V1_StatsRequest, context: ServerContext) async throws -> Imagesearch_V1_StatsResponse {
         try await translatingErrors {
             Imagesearch_V1_StatsResponse(try await engine.statistics(for: request.collection))
+        }
+    }
+
+    public func configureCollection(
+        request: Imagesearch_V1_ConfigureCollectionRequest, context: ServerContext
+    ) async throws -> Imagesearch_V1_ConfigureCollectionResponse {
+        try await translatingErrors {
+            let verify = try await engine.configure(request.collection, verify: request.hasVerify ? request.verify : nil)
+            return .with { $0.verify = verify }
         }
     }
 

@@ -52,6 +52,7 @@ extension Imagesearch_V1_StatsResponse {
         uptimeSeconds = statistics.uptimeSeconds
         imagesEncoded = UInt64(statistics.imagesEncoded)
         collections = statistics.collections
+        verify = statistics.verify
         version = ImageSearchVersion.current
     }
 }

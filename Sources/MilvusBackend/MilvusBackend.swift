@@ -253,6 +253,13 @@ final class MilvusBackend: SearchBackend {
     /// None: the collection schema has no field for them yet, so searches on Milvus are not verified.
     func localFeatures(ids: [Int64]) async throws -> [Int64: Data] { [:] }
 
+    /// None: Milvus collections keep no settings of ours, so they follow the daemon's defaults.
+    func settings() async throws -> CollectionSettings { CollectionSettings() }
+
+    func save(_ settings: CollectionSettings) async throws {
+        throw BackendError(.unsupported, "collections on Milvus keep no settings; they follow the daemon's options (imagesearchd --verify)")
+    }
+
     func statistics() async throws -> BackendStatistics {
         let counts = try await query("", fields: ["count(*)"], reading: (.strong, 0)).integers("count(*)")
         guard let count = counts.first else {

@@ -35,6 +35,12 @@ public protocol SearchBackend: Sendable {
     /// that does not keep them returns none, and searches there are not verified.
     func localFeatures(ids: [Int64]) async throws -> [Int64: Data]
 
+    /// The collection's stored settings (none for a new collection).
+    func settings() async throws -> CollectionSettings
+
+    /// Stores `settings` durably, replacing the previous ones; `unsupported` where the backend keeps none.
+    func save(_ settings: CollectionSettings) async throws
+
     func statistics() async throws -> BackendStatistics
 
     /// Writes whatever makes the next start fast (an index snapshot) and releases resources.

@@ -36,7 +36,7 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Whether image searches also match the query turned by 90°, 180° and 270° when a request does not say: on (default) or off.", valueName: "on|off"))
     var matchRotations: String?
 
-    @Option(help: ArgumentHelp("Whether searches verify their nearest candidates geometrically (local features + RANSAC) when a request does not say: on (default) or off.", valueName: "on|off"))
+    @Option(help: ArgumentHelp("Whether searches verify their nearest candidates geometrically (local features + RANSAC) when neither the request nor the collection's own setting (isctl configure) says: on (default) or off.", valueName: "on|off"))
     var verify: String?
 
     @Option(help: ArgumentHelp("Store and search in this Milvus server instead of the embedded index: host:port or unix:PATH.", valueName: "address"))

@@ -15,7 +15,7 @@ struct ISCtl: AsyncParsableCommand {
             """,
         subcommands: [
             AddCommand.self, SearchCommand.self, EmbedCommand.self, GetCommand.self, RemoveCommand.self,
-            StatsCommand.self, HealthCommand.self, DupesCommand.self,
+            StatsCommand.self, HealthCommand.self, DupesCommand.self, ConfigureCommand.self,
         ])
 
     /// ArgumentParser's entry point, but with the exit statuses of `CLIError`, and 2 rather than

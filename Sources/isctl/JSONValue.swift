@@ -4,6 +4,7 @@ enum JSONValue {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
+    case bool(Bool)
     case integer(UInt64)
     case double(Double)
     /// Written at single precision: 0.1, not 0.10000000149011612.
@@ -35,6 +36,8 @@ enum JSONValue {
             text += "]"
         case .string(let string):
             Self.writeString(string, to: &text)
+        case .bool(let value):
+            text += value ? "true" : "false"
         case .integer(let value):
             text += String(value)
         case .double(let value):

@@ -34,8 +34,14 @@ struct SearchCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Also match the query image turned by 90°, 180° and 270° (default: the daemon's setting, on unless changed).")
     var matchRotations: Bool?
 
-    @Flag(inversion: .prefixedNo, help: "Verify the nearest candidates geometrically and put those showing the same scene first (default: the daemon's setting, on unless changed).")
+    @Flag(inversion: .prefixedNo, help: "Verify the nearest candidates geometrically and put those showing the same scene first (default: the collection's setting, see 'isctl configure'; on unless changed).")
     var verify: Bool?
+
+    @Flag(help: "Only results verified to show the same scene as the query: an edited copy, or an overlapping view of the same place (\(Self.sameSceneInliers) inliers or more).")
+    var sameScene = false
+
+    @Option(help: ArgumentHelp("Only results verified with at least this many inliers (\(Self.sameSceneInliers): --same-scene).", valueName: "n"))
+    var minInliers: UInt32?
 
     @Flag(help: "Print JSON: {\"results\":[{\"id\":…,\"name\":…,\"distance\":…,\"inliers\":…}],\"metric\":…} (inliers only for verified results).")
     var json = false
@@ -47,7 +53,22 @@ struct SearchCommand: AsyncParsableCommand {
         }
         guard (1...1000).contains(k) else { throw ValidationError("-k must be between 1 and 1000.") }
         if let maxDistance, !maxDistance.isFinite { throw ValidationError("--max-distance must be a finite number.") }
+        try validateCutOff()
     }
+
+    /// The inlier cut-offs need a verified search, and one of them is enough.
+    private func validateCutOff() throws {
+        guard sameScene || minInliers != nil else { return }
+        let option = sameScene ? "--same-scene" : "--min-inliers"
+        guard !(sameScene && minInliers != nil) else { throw ValidationError("Give --same-scene or --min-inliers, not both.") }
+        guard verify != false else { throw ValidationError("\(option) keeps only verified results; it cannot go with --no-verify.") }
+        guard vector == nil else { throw ValidationError("\(option) needs local features of the query, which a vector has not.") }
+        if let minInliers, minInliers == 0 { throw ValidationError("--min-inliers must be at least 1.") }
+    }
+
+    /// The inlier count from which a result shows the same scene (the daemon's threshold, documented
+    /// with SearchResult.inliers in the protocol).
+    static let sameSceneInliers: UInt32 = 12
 
     func run() async throws {
         let request = try makeRequest()
@@ -67,6 +88,7 @@ struct SearchCommand: AsyncParsableCommand {
         if let maxDistance { request.maxDistance = maxDistance }
         if let matchRotations { request.matchRotations = matchRotations }
         if let verify { request.verify = verify }
+        if let cutOff = sameScene ? Self.sameSceneInliers : minInliers { request.minInliers = cutOff }
         return request
     }
 

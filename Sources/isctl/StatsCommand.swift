@@ -40,6 +40,7 @@ struct StatsCommand: AsyncParsableCommand {
             ("images_encoded", .integer(stats.imagesEncoded)),
             ("version", .string(stats.version)),
             ("collections", .array(stats.collections.map(JSONValue.string))),
+            ("verify", .bool(stats.verify)),
         ])
     }
 
@@ -53,6 +54,7 @@ struct StatsCommand: AsyncParsableCommand {
             ("backend", stats.backend),
             ("index", stats.indexType),
             ("metric", stats.metric),
+            ("verify", stats.verify ? "on" : "off"),
             ("index memory", HumanFormat.bytes(stats.indexMemoryBytes)),
             ("resident memory", HumanFormat.bytes(stats.residentMemoryBytes)),
             ("uptime", HumanFormat.duration(stats.uptimeSeconds)),

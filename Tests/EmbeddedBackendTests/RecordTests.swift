@@ -43,6 +43,26 @@ import Testing
         try await reopened.close()
     }
 
+    /// A collection's settings start empty, are kept across a reopen, and damaged ones are an error
+    /// naming the file rather than silently lost.
+    @Test func settingsAreKeptAcrossAReopen() async throws {
+        let directory = try TemporaryDirectory()
+        let backend = try await TestCollection.open(in: directory, dimension: 4)
+        #expect(try await backend.settings() == CollectionSettings())
+        try await backend.save(CollectionSettings(verify: false))
+        try await backend.close()
+
+        let reopened = try await TestCollection.open(in: directory, dimension: 4)
+        #expect(try await reopened.settings() == CollectionSettings(verify: false))
+        try await reopened.close()
+        try StoreTampering.execute("UPDATE meta SET value = 'not json' WHERE key = 'settings'", on: directory.collectionFile("records.sqlite"))
+        let damaged = try await TestCollection.open(in: directory, dimension: 4)
+        let error = await #expect(throws: BackendError.self) { try await damaged.settings() }
+        #expect(error?.code == .storageFailure)
+        #expect(error?.message.contains("records.sqlite") == true)
+        try await damaged.close()
+    }
+
     /// Two images with the same content: the lookup by hash answers the older one.
     @Test func hashLookupReturnsTheOldestImage() async throws {
         let directory = try TemporaryDirectory()

@@ -57,6 +57,10 @@ import TestSupport
         #expect((try verified.json()["results"] as? [[String: Any]] ?? []).allSatisfy { $0["inliers"] == nil })
         let dupes = try Command.isctl(["dupes"], socket: milvus.socket)
         #expect(dupes.status != 0 && dupes.standardError.contains("no local features"), "\(dupes.standardError)")
+        let configure = try Command.isctl(["configure", "--no-verify"], socket: milvus.socket)
+        #expect(configure.status == 1 && configure.standardError.contains("keep no settings"), "\(configure.standardError)")
+        let sameScene = try Command.isctl(["search", library.original("coffee").path, "--same-scene", "--json"], socket: milvus.socket)
+        #expect(sameScene.status == 0 && (try sameScene.json()["results"] as? [[String: Any]])?.isEmpty == true, "\(sameScene.standardError)")
     }
 
     /// Milvus lost while serving: requests fail with a reason and the daemon stays up; Milvus back:

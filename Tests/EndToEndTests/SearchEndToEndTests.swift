@@ -51,6 +51,46 @@ import TestSupport
         #expect(stats["count"] as? Int == library.imageCount)
     }
 
+    /// `isctl search --same-scene` keeps only what verification confirms; `isctl configure` turns
+    /// verification off for one collection, the others keeping the daemon's default, and the setting
+    /// survives a restart.
+    @Test func sameSceneCutOffAndPerCollectionVerification() throws {
+        let scratch = try TestModels.temporaryDirectory("e2e")
+        let photos = scratch.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        for stem in Fixtures.goldenStems { try Fixtures.photo(stem).write(to: photos.appendingPathComponent("\(stem).png")) }
+        let copy = scratch.appendingPathComponent("coffee-edited.jpg")
+        try TestImages.jpeg(try TestImages.photo("coffee").rotated(degrees: 12).centerCropped(keeping: 0.75), quality: 40).write(to: copy)
+        var daemon = try DaemonProcess(directory: scratch)
+
+        let configured = try Command.isctl(["configure", "--collection", "quick", "--no-verify", "--json"], socket: daemon.socket)
+        #expect(configured.status == 0, "\(configured.standardError)")
+        #expect(configured.standardOutput == "{\"collection\":\"quick\",\"verify\":false}\n")
+        for collection in ["quick", "default"] {
+            #expect(try Command.isctl(["add", photos.path, "--collection", collection], socket: daemon.socket).status == 0)
+        }
+
+        let sameScene = try Command.isctl(["search", copy.path, "--same-scene", "--json"], socket: daemon.socket)
+        let kept = try #require(try sameScene.json()["results"] as? [[String: Any]])
+        #expect(kept.compactMap { $0["name"] as? String } == [photos.appendingPathComponent("coffee.png").path], "\(kept)")
+        #expect(kept.allSatisfy { $0["inliers"] as? Int ?? 0 >= 12 })
+        let quick = try Command.isctl(["search", copy.path, "--collection", "quick", "--json"], socket: daemon.socket)
+        let unverified = try #require(try quick.json()["results"] as? [[String: Any]])
+        #expect(unverified.count == Fixtures.goldenStems.count && unverified.allSatisfy { $0["inliers"] == nil })
+        let refused = try Command.isctl(["search", copy.path, "--collection", "quick", "--same-scene"], socket: daemon.socket)
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("min_inliers needs a verified search"), "\(refused.standardError)")
+        #expect(try Command.isctl(["search", copy.path, "--same-scene", "--no-verify"], socket: daemon.socket).status == 2)
+
+        #expect(daemon.stop() == 0, "SIGTERM must exit 0:\n\(daemon.log)")
+        daemon = try DaemonProcess(directory: scratch, dataDirectory: daemon.dataDirectory)
+        defer { daemon.stop() }
+        #expect(try Command.isctl(["stats", "--collection", "quick", "--json"], socket: daemon.socket).json()["verify"] as? Bool == false)
+        #expect(try Command.isctl(["stats", "--json"], socket: daemon.socket).json()["verify"] as? Bool == true)
+        let shown = try Command.isctl(["configure", "--collection", "quick"], socket: daemon.socket)
+        #expect(shown.standardOutput.contains("verify") && shown.standardOutput.contains("off"), "\(shown.standardOutput)")
+    }
+
     @Test func getRemoveEmbedAndHealth() throws {
         let scratch = try TestModels.temporaryDirectory("e2e")
         let daemon = try DaemonProcess(directory: scratch)

@@ -129,6 +129,54 @@ import TestSupport
         #expect(Set(plain.map(\.id)) == Set(verified.map(\.id)))
     }
 
+    /// The same-scene cut-off keeps only the verified source of an edited copy, and refuses a search
+    /// it cannot apply to rather than return unverified results.
+    @Test func minInliersKeepsOnlyVerifiedResults() async throws {
+        let engine = try makeEngine()
+        _ = try await engine.add(try photos())
+        let copy = TestImages.jpeg(try TestImages.photo("coffee").rotated(degrees: -15).centerCropped(keeping: 0.8), quality: 40)
+        let sameScene = try await engine.search(.image(copy), topK: 5, minInliers: GeometricVerifier.verifiedInliers)
+        #expect(sameScene.map(\.name) == ["/photos/coffee"])
+        #expect((sameScene.first?.inliers ?? 0) >= GeometricVerifier.verifiedInliers)
+        let loose = try await engine.search(.image(copy), topK: 5, minInliers: 1)
+        #expect(loose.count > 1)
+        #expect(loose.allSatisfy { ($0.inliers ?? 0) >= 1 })
+        for refused in [
+            { try await engine.search(.image(copy), verify: false, minInliers: 12) },
+            { try await engine.search(.image(copy), minInliers: 0) },
+            { try await engine.search(.vector(try await engine.embed(copy)), minInliers: 12) },
+        ] as [() async throws -> [SearchHit]] {
+            let error = await #expect(throws: EngineError.self) { try await refused() }
+            #expect(error?.kind == .invalidArgument)
+        }
+    }
+
+    /// A collection set not to verify: its searches carry no inliers unless a request asks, images
+    /// added to it keep no local features, and the setting is read back when the collection is
+    /// opened again (by a new engine: a restart).
+    @Test func aCollectionSetNotToVerify() async throws {
+        let backend = InMemoryBackend()
+        let engine = try makeEngine(backend: backend)
+        #expect(try await engine.statistics().verify)
+        #expect(try await engine.configure(verify: false) == false)
+        let added = try await engine.add(try photos())
+        #expect(try await backend.localFeatures(ids: added.map(\.id)).isEmpty)
+        let restarted = try makeEngine(backend: backend)
+        #expect(try await restarted.statistics().verify == false)
+        #expect(try await restarted.configure(verify: nil) == false)
+        let copy = TestImages.jpeg(try TestImages.photo("rocket"), quality: 50)
+        #expect(try await restarted.search(.image(copy), topK: 3).allSatisfy { $0.inliers == nil })
+        let asked = try await restarted.search(.image(copy), topK: 3, verify: true)
+        #expect(asked.allSatisfy { $0.inliers == nil }, "images added while off have no features to verify with")
+        await #expect(throws: EngineError.self) { try await restarted.search(.image(copy), minInliers: 12) }
+        #expect(try await restarted.configure(verify: true))
+        let readded = try await restarted.add([ImageSubmission(data: try Fixtures.photo("rocket"), name: "rocket again")])
+        #expect(readded.first?.status == .unchanged)
+        #expect(try await backend.localFeatures(ids: readded.map(\.id)).isEmpty, "stored images do not gain features")
+        let stored = try await restarted.add([ImageSubmission(data: copy, name: "rocket copy")])
+        #expect(try await backend.localFeatures(ids: stored.map(\.id)).count == 1)
+    }
+
     /// A stored image used as the query is verified with its stored features: it matches itself
     /// keypoint for keypoint.
     @Test func searchByStoredImageVerifiesWithItsStoredFeatures() async throws {

@@ -3,7 +3,8 @@ import SearchBackend
 import Synchronization
 
 /// A `SearchBackend` that keeps everything in a dictionary and searches by brute force: the reference
-/// the engine and service tests run against, without disk or threads.
+/// the engine and service tests run against, without disk or threads. Every collection name opens
+/// this same storage, settings included.
 public final class InMemoryBackend: SearchBackend, BackendProvider {
     private struct State {
         var records: [Int64: ImageRecord] = [:]
@@ -12,6 +13,7 @@ public final class InMemoryBackend: SearchBackend, BackendProvider {
         var model: ModelIdentity?
         var index = IndexSpec()
         var failWrites: BackendError?
+        var settings = CollectionSettings()
     }
 
     private let state = Mutex(State())
@@ -88,6 +90,17 @@ public final class InMemoryBackend: SearchBackend, BackendProvider {
 
     public func localFeatures(ids: [Int64]) async throws -> [Int64: Data] {
         state.withLock { state in state.localFeatures.filter { ids.contains($0.key) } }
+    }
+
+    public func settings() async throws -> CollectionSettings {
+        state.withLock { $0.settings }
+    }
+
+    public func save(_ settings: CollectionSettings) async throws {
+        try state.withLock { state in
+            if let error = state.failWrites { throw error }
+            state.settings = settings
+        }
     }
 
     public func statistics() async throws -> BackendStatistics {
