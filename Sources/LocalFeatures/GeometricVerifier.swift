@@ -60,26 +60,13 @@ public struct GeometricVerifier: Sendable {
 
     /// (query index, candidate index) of each accepted match, at most one per candidate keypoint.
     private func matches(_ query: LocalFeatureSet, _ candidate: LocalFeatureSet) -> [(Int, Int)] {
+        let blocks = DescriptorBlocks(candidate)
         var best: [Int: (query: Int, distance: Int)] = [:]
-        query.descriptors.withUnsafeBufferPointer { q in
-            candidate.descriptors.withUnsafeBufferPointer { c in
-                for i in 0..<query.count {
-                    var first = Int.max, second = Int.max, firstIndex = -1
-                    for j in 0..<candidate.count {
-                        let d = (q[4 * i] ^ c[4 * j]).nonzeroBitCount + (q[4 * i + 1] ^ c[4 * j + 1]).nonzeroBitCount
-                            + (q[4 * i + 2] ^ c[4 * j + 2]).nonzeroBitCount + (q[4 * i + 3] ^ c[4 * j + 3]).nonzeroBitCount
-                        if d < first {
-                            second = first
-                            first = d
-                            firstIndex = j
-                        } else if d < second {
-                            second = d
-                        }
-                    }
-                    guard first < Self.maxMatchDistance, Float(first) < Self.ratio * Float(second) else { continue }
-                    if first < best[firstIndex]?.distance ?? .max { best[firstIndex] = (i, first) }
-                }
-            }
+        for i in 0..<query.count {
+            guard let nearest = blocks.nearestTwo(to: query, index: i, limit: Self.maxMatchDistance),
+                Float(nearest.distance) < Self.ratio * Float(nearest.secondDistance)
+            else { continue }
+            if nearest.distance < best[nearest.index]?.distance ?? .max { best[nearest.index] = (i, nearest.distance) }
         }
         return best.map { ($0.value.query, $0.key) }.sorted { $0.0 < $1.0 }
     }
