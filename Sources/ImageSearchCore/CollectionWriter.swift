@@ -14,10 +14,13 @@ actor CollectionWriter {
         self.settings = settings
     }
 
-    /// Stores `settings` durably, then uses them.
-    func save(_ settings: CollectionSettings) async throws {
-        try await backend.save(settings)
-        self.settings = settings
+    /// Applies `change` to the settings; when that changes them, stores them durably, then uses them.
+    func updateSettings(_ change: @Sendable (inout CollectionSettings) -> Void) async throws {
+        var changed = settings
+        change(&changed)
+        guard changed != settings else { return }
+        try await backend.save(changed)
+        settings = changed
     }
 
     /// Stores the images that are new, in one durable batch; identical content already stored is

@@ -324,9 +324,9 @@ public final class ImageSearchEngine: Sendable {
     /// as it is. Durable when it returns. Returns whether the collection now verifies searches.
     public func configure(_ collection: String = "", verify: Bool?) async throws -> Bool {
         let writer = try await self.collection(collection)
-        var settings = await writer.settings
-        if let verify { settings.verify = verify }
-        try await writer.save(settings)
+        try await writer.updateSettings { settings in
+            if let verify { settings.verify = verify }
+        }
         return await verifies(writer)
     }
 

@@ -267,8 +267,9 @@ public nonisolated struct Imagesearch_V1_SearchRequest: Sendable {
   /// Clears the value of `matchRotations`. Subsequent reads from it will return its default value.
   public mutating func clearMatchRotations() {self._matchRotations = nil}
 
-  /// Verify the nearest candidates geometrically: local features of the query and of each of the 20
-  /// nearest stored images are matched and a homography is fitted (RANSAC). Results
+  /// Verify the nearest candidates geometrically: local features of the query and of each of the 40
+  /// nearest stored images (imagesearchd --verify-candidates) are matched and a homography is fitted
+  /// (RANSAC). Results
   /// with SearchResult.inliers >= 12 show the same scene (an edited copy of the query, or the same
   /// place) and come first, most inliers first; the rest follow by distance. Images queried by id or
   /// name use their stored features. Unset: the collection's own setting (ConfigureCollection), else

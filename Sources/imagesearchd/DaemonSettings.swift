@@ -1,5 +1,6 @@
 import Encoder
 import Foundation
+import ImageSearchCore
 import Logging
 import MilvusBackend
 import SearchBackend
@@ -20,6 +21,7 @@ struct DaemonSettings {
     var index = IndexSpec()
     var matchRotations = true
     var verify = true
+    var verifyCandidates = EngineConfiguration().verificationCandidates
     var logLevel = Logger.Level.info
     /// Set: the collections live in this Milvus server instead of the embedded index.
     var milvus: MilvusConfiguration?
@@ -27,7 +29,7 @@ struct DaemonSettings {
     /// Setting names: the long options, the configuration file keys, the environment suffixes.
     static let keys: Set<String> = [
         "socket", "socket-mode", "data-dir", "model", "threads", "max-image-bytes", "max-image-pixels",
-        "index", "metric", "index-param", "match-rotations", "verify", "log-level", "milvus", "milvus-collection", "milvus-token", "milvus-database",
+        "index", "metric", "index-param", "match-rotations", "verify", "verify-candidates", "log-level", "milvus", "milvus-collection", "milvus-token", "milvus-database",
     ]
 
     init(options: DaemonOptions, environment: [String: String]) throws {
@@ -47,6 +49,7 @@ struct DaemonSettings {
         }
         if let value = sources.value("match-rotations") { matchRotations = try Self.parseSwitch(value, "match-rotations") }
         if let value = sources.value("verify") { verify = try Self.parseSwitch(value, "verify") }
+        if let value = sources.value("verify-candidates") { verifyCandidates = try Self.parsePositive(value, "verify-candidates", atMost: 1000) }
         index = try Self.parseIndex(kind: sources.value("index"), metric: sources.value("metric"), parameters: sources.list("index-param"))
         if let address = sources.value("milvus") {
             milvus = try Self.milvusConfiguration(address: address, sources: sources)
@@ -100,9 +103,10 @@ struct DaemonSettings {
         }
     }
 
-    private static func parsePositive(_ text: String, _ name: String) throws -> Int {
-        guard let value = Int(text), value > 0 else {
-            throw DaemonError(.invalidConfiguration, "\(name) must be a positive whole number, not '\(text)'")
+    private static func parsePositive(_ text: String, _ name: String, atMost limit: Int = .max) throws -> Int {
+        guard let value = Int(text), value > 0, value <= limit else {
+            let range = limit == .max ? "a positive whole number" : "a whole number from 1 to \(limit)"
+            throw DaemonError(.invalidConfiguration, "\(name) must be \(range), not '\(text)'")
         }
         return value
     }

@@ -73,7 +73,7 @@ struct ImageSearchDaemon: AsyncParsableCommand {
         let engine = ImageSearchEngine(
             encoder: encoder, provider: provider,
             configuration: EngineConfiguration(maxImageBytes: settings.maxImageBytes, index: settings.index, matchRotations: settings.matchRotations,
-                verifyMatches: settings.verify),
+                verifyMatches: settings.verify, verificationCandidates: settings.verifyCandidates),
             logger: logger)
         try await engine.open()
         let storage = settings.milvus.map { "milvus \($0.address)" } ?? settings.dataDirectory

@@ -91,6 +91,16 @@ import TestSupport
         #expect(shown.standardOutput.contains("verify") && shown.standardOutput.contains("off"), "\(shown.standardOutput)")
     }
 
+    /// Settings out of range stop the daemon at start with a message naming the setting and its range.
+    @Test(arguments: [["--verify-candidates", "0"], ["--verify-candidates", "1001"], ["--verify", "maybe"]])
+    func badVerificationSettingsAreRefused(arguments: [String]) throws {
+        let scratch = try TestModels.temporaryDirectory("e2e")
+        let result = try Command.run(BuiltProducts.imagesearchd, ["--socket", scratch.appendingPathComponent("s.sock").path] + arguments)
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("\(arguments[0].dropFirst(2)) must be"), "\(result.standardError)")
+        #expect(result.standardError.contains("'\(arguments[1])'"), "\(result.standardError)")
+    }
+
     @Test func getRemoveEmbedAndHealth() throws {
         let scratch = try TestModels.temporaryDirectory("e2e")
         let daemon = try DaemonProcess(directory: scratch)
