@@ -202,9 +202,11 @@ def main():
 
     jpeg = args.out / "photo-1080p.jpg"
     make_1080p_jpeg(args.photo, jpeg)
-    decode_ms = run_swift(args.swift, "decode", jpeg, "--model", args.model_dir, "--runs", DECODE_RUNS)["decode_ms"]
+    decoding = run_swift(args.swift, "decode", jpeg, "--model", args.model_dir, "--runs", DECODE_RUNS)
+    decode_ms = decoding["decode_ms"]
     pillow_ms = time_pillow_decode(jpeg, preprocessing)
-    print(f"time: decode {args.photo.name} as 1920x1080 JPEG: swift {decode_ms:.3f} ms, pillow {pillow_ms:.3f} ms")
+    print(f"time: decode {args.photo.name} as 1920x1080 JPEG: swift {decode_ms:.3f} ms, pillow {pillow_ms:.3f} ms, "
+          f"libjpeg-turbo alone {decoding['turbojpeg_quarter_ms']:.3f} ms at 1/4 scale, {decoding['turbojpeg_eighth_ms']:.3f} ms at 1/8")
 
     report = {
         "model": manifest["name"],
@@ -216,6 +218,8 @@ def main():
         "ratio_t1_b1": swift_t1_b1 / ort_t1_b1,
         "ratio_t2_b16": swift_t2_b16 / ort_t2_b16,
         "pillow_decode_ms_1080p": pillow_ms,
+        "turbojpeg_ms_1080p_quarter": decoding["turbojpeg_quarter_ms"],
+        "turbojpeg_ms_1080p_eighth": decoding["turbojpeg_eighth_ms"],
         "swift_rss_mb_beyond_weights": rss_beyond_weights,
         "ort_version": ort.__version__,
     }

@@ -5,7 +5,8 @@ import Imaging
 
 struct DecodeTiming: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "decode", abstract: "Median milliseconds from encoded file bytes to the normalised network input.")
+        commandName: "decode",
+        abstract: "Median milliseconds from encoded file bytes to the normalised network input, and of libjpeg-turbo alone at 1/4 and 1/8 scale.")
 
     @Argument(help: "Image file.") var image: String
     @Option(help: "Model name or package directory (its preprocessing is used).") var model = ModelLocator.defaultModelName
@@ -30,7 +31,12 @@ struct DecodeTiming: AsyncParsableCommand {
             }
             if run >= 5 { times.append((ContinuousClock.now - start).milliseconds) }
         }
-        let result: [String: Any] = ["decode_ms": times.sorted()[times.count / 2], "mode": preprocessing.mode.rawValue]
+        let floor = TurboJPEGFloor(data: data)
+        let result: [String: Any] = [
+            "decode_ms": times.sorted()[times.count / 2], "mode": preprocessing.mode.rawValue,
+            "turbojpeg_quarter_ms": try floor.milliseconds(denominator: 4, runs: runs),
+            "turbojpeg_eighth_ms": try floor.milliseconds(denominator: 8, runs: runs),
+        ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
     }
 }
