@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(name: "isctl", dependencies: ["ImageSearchProtos", "Imaging", grpcCore, grpcPosix, argumentParser]),
         .executableTarget(name: "imagesearch-model", dependencies: ["ModelImport", "Encoder", argumentParser]),
         .executableTarget(
-            name: "encoder-bench", dependencies: ["Encoder", "Imaging", "ImageSearchCore", "CTurboJPEG", argumentParser],
+            name: "encoder-bench", dependencies: ["Encoder", "Imaging", "ImageSearchCore", "LocalFeatures", "CTurboJPEG", argumentParser],
             path: "bench/Sources/encoder-bench"),
         .executableTarget(
             name: "service-bench", dependencies: ["EmbeddedBackend", "MilvusBackend", "SearchBackend", "SeededRandom", "Encoder", "ImageSearchCore", argumentParser],

@@ -8,8 +8,9 @@ benchmark's best images/second (batch 16, 2 threads: 1000 / `swift_ms_t2_b16`).
 
 The daemon handles the messages of one stream one after the other (hash, look up, decode and encode,
 store, reply), so the time per image is close to the sum of its parts; it estimates them apart:
-the network from the encoder benchmark, decoding with `encoder-bench decode` on some of the same
-JPEGs (halved: two threads decode at once), storage with `service-bench store` (the same lookups and
+the network from the encoder benchmark, decoding and finding local features (the daemon verifies by
+default, so adds store them) with `encoder-bench decode` on some of the same JPEGs (halved: two
+threads decode at once), storage with `service-bench store` (the same lookups and
 durable inserts, no encoder), SHA-256 with hashlib; the rest is transport, isctl and protobuf.
 Prints readable lines and writes the JSON fragment for the report to --result.
 """
@@ -65,15 +66,17 @@ def add_all(args):
     return arrivals, time.perf_counter() - start
 
 
-def decode_ms(args, images):
-    """encoder-bench decode's median ms for a few of the JPEGs, one per source photo, averaged."""
+def decode_and_features_ms(args, images):
+    """encoder-bench decode's median ms of decoding and of finding local features, for a few of the
+    JPEGs (one per source photo), averaged."""
     by_photo = {}
     for image in images:
         by_photo.setdefault(image.stem.rsplit("-", 1)[0], image)
     samples = list(by_photo.values())[:DECODE_SAMPLES]
-    return statistics.mean(
-        run_json(args.encoder_bench, "decode", image, "--model", args.model_dir, "--runs", DECODE_RUNS)["decode_ms"]
-        for image in samples)
+    timings = [run_json(args.encoder_bench, "decode", image, "--model", args.model_dir, "--runs", DECODE_RUNS)
+               for image in samples]
+    return (statistics.mean(timing["decode_ms"] for timing in timings),
+            statistics.mean(timing["local_features_ms"] for timing in timings))
 
 
 def sha256_ms(images):
@@ -97,15 +100,16 @@ def main():
     print(f"bulk add: encoder benchmark (network only, batch 16, 2 threads): {encoder_per_s:.1f} images/s; "
           f"ratio encoder / bulk add {encoder_per_s / bulk_per_s:.3f}")
 
-    decode = decode_ms(args, images) / ENCODER_THREADS
+    decode, features = (value / ENCODER_THREADS for value in decode_and_features_ms(args, images))
     store = run_json(args.service_bench, "store", "--data-dir", args.store_data_dir, "--count", len(images),
                      "--batch", args.batch)["ms_per_image"]
     hashing = sha256_ms(images)
     measured = 1000 / bulk_per_s
-    rest = measured - network_ms - decode - store - hashing
-    print(f"bulk add: ms per image {measured:.2f} = network {network_ms:.2f} + decode {decode:.2f} "
-          f"(encoder-bench decode / {ENCODER_THREADS} threads) + storage {store:.2f} (service-bench store: lookups, "
-          f"durable insert per message) + SHA-256 {hashing:.2f} (hashlib) + rest {rest:.2f} (transport, isctl, protobuf)")
+    rest = measured - network_ms - decode - features - store - hashing
+    print(f"bulk add: ms per image {measured:.2f} = network {network_ms:.2f} + decode {decode:.2f} + local features "
+          f"{features:.2f} (encoder-bench decode / {ENCODER_THREADS} threads) + storage {store:.2f} (service-bench "
+          f"store: lookups, durable insert per message) + SHA-256 {hashing:.2f} (hashlib) + rest {rest:.2f} "
+          f"(transport, isctl, protobuf)")
     args.result.write_text(json.dumps({
         "bulk_add_images_per_s": bulk_per_s,
         "encoder_images_per_s": encoder_per_s,
