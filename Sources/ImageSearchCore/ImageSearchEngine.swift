@@ -198,7 +198,7 @@ public final class ImageSearchEngine: Sendable {
     /// `hits`, each with its inlier count against `query` when its local features are stored.
     func withInliers(_ hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend) async throws -> [SearchHit] {
         let stored = try await backend.localFeatures(ids: hits.map(\.id))
-        let candidates = hits.map { hit in stored[hit.id].flatMap { StoredLocalFeatures(serialized: $0)?.asIs } }
+        let candidates = hits.map { hit in stored[hit.id].flatMap { StoredLocalFeatures.asIs(serialized: $0) } }
         // Off Swift's cooperative threads, like the encoder: the matching is CPU-bound.
         let counts = await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: GeometricVerifier().inliers(query: query, candidates: candidates)) }

@@ -34,13 +34,14 @@ public struct GeometricVerifier: Sendable {
     /// Candidates are checked on all cores.
     public func inliers(query: [LocalFeatureSet], candidates: [LocalFeatureSet?]) -> [Int?] {
         var counts = [Int?](repeating: nil, count: candidates.count)
+        let blocks = candidates.map { $0.map(DescriptorBlocks.init) }
         for set in query {
             let isVerified = counts.contains { ($0 ?? 0) >= Self.verifiedInliers }
             let tried = isVerified ? min(candidates.count, Self.candidatesAlwaysTried) : candidates.count
             let found = Mutex(counts)
             DispatchQueue.concurrentPerform(iterations: tried) { index in
-                guard let candidate = candidates[index] else { return }
-                let count = inliers(query: set, candidate: candidate)
+                guard let candidate = candidates[index], let blocks = blocks[index] else { return }
+                let count = inliers(query: set, candidate: candidate, blocks: blocks)
                 found.withLock { $0[index] = max($0[index] ?? 0, count) }
             }
             counts = found.withLock { $0 }
@@ -50,7 +51,12 @@ public struct GeometricVerifier: Sendable {
 
     /// How many matches between the two sets one homography explains (0 when under 5 match at all).
     public func inliers(query: LocalFeatureSet, candidate: LocalFeatureSet) -> Int {
-        let matches = self.matches(query, candidate)
+        inliers(query: query, candidate: candidate, blocks: DescriptorBlocks(candidate))
+    }
+
+    /// The same, with the candidate's descriptors already laid out (once for all query sets).
+    private func inliers(query: LocalFeatureSet, candidate: LocalFeatureSet, blocks: DescriptorBlocks) -> Int {
+        let matches = self.matches(query, blocks)
         guard matches.count >= 5 else { return 0 }
         let from = matches.map { (query.positions[2 * $0.0], query.positions[2 * $0.0 + 1]) }
         let to = matches.map { (candidate.positions[2 * $0.1], candidate.positions[2 * $0.1 + 1]) }
@@ -59,8 +65,7 @@ public struct GeometricVerifier: Sendable {
     }
 
     /// (query index, candidate index) of each accepted match, at most one per candidate keypoint.
-    private func matches(_ query: LocalFeatureSet, _ candidate: LocalFeatureSet) -> [(Int, Int)] {
-        let blocks = DescriptorBlocks(candidate)
+    private func matches(_ query: LocalFeatureSet, _ blocks: DescriptorBlocks) -> [(Int, Int)] {
         var best: [Int: (query: Int, distance: Int)] = [:]
         for i in 0..<query.count {
             guard let nearest = blocks.nearestTwo(to: query, index: i, limit: Self.maxMatchDistance),

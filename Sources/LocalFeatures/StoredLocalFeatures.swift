@@ -30,20 +30,35 @@ public struct StoredLocalFeatures: Sendable, Equatable {
 
     /// Reads what `serialized()` wrote; nil when `data` is not that (damaged, or another format).
     public init?(serialized data: Data) {
-        guard data.count >= Self.headerBytes, Array(data.prefix(Self.tag.count)) == Self.tag else { return nil }
+        guard let (asIs, mirroredDescriptors) = Self.decode(data, includingMirrored: true) else { return nil }
+        let positions = asIs.positions, right = Float(asIs.width - 1)
+        let mirroredPositions: [Float] = positions.indices.map { index in index % 2 == 0 ? right - positions[index] : positions[index] }
+        self.init(
+            asIs: asIs,
+            mirrored: LocalFeatureSet(width: asIs.width, height: asIs.height, positions: mirroredPositions, descriptors: mirroredDescriptors))
+    }
+
+    /// Only the features of the image as it is, from what `serialized()` wrote: what a search checks
+    /// a candidate with, without decoding the mirrored half. Nil when `data` is not that.
+    public static func asIs(serialized data: Data) -> LocalFeatureSet? {
+        decode(data, includingMirrored: false)?.asIs
+    }
+
+    /// The as-is features and (when asked) the mirrored descriptors, after checking tag and length.
+    private static func decode(_ data: Data, includingMirrored: Bool) -> (asIs: LocalFeatureSet, mirrored: [UInt64])? {
+        guard data.count >= headerBytes, Array(data.prefix(tag.count)) == tag else { return nil }
         let bytes = [UInt8](data)
         func uint16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
-        let width = uint16(Self.tag.count), height = uint16(Self.tag.count + 2), count = uint16(Self.tag.count + 4)
+        let width = uint16(tag.count), height = uint16(tag.count + 2), count = uint16(tag.count + 4)
         let words = count * BinaryTestPattern.words
-        let positionsStart = Self.headerBytes, descriptorsStart = positionsStart + count * 8
+        let positionsStart = headerBytes, descriptorsStart = positionsStart + count * 8
         guard bytes.count == descriptorsStart + 2 * words * 8 else { return nil }
+        let decodedWords = includingMirrored ? 2 * words : words
         let (positions, descriptors) = bytes.withUnsafeBytes { raw in
             ((0..<2 * count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: positionsStart + 4 * $0, as: UInt32.self))) },
-             (0..<2 * words).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: descriptorsStart + 8 * $0, as: UInt64.self)) })
+             (0..<decodedWords).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: descriptorsStart + 8 * $0, as: UInt64.self)) })
         }
-        let mirroredPositions = (0..<2 * count).map { $0 % 2 == 0 ? Float(width - 1) - positions[$0] : positions[$0] }
-        self.init(
-            asIs: LocalFeatureSet(width: width, height: height, positions: positions, descriptors: Array(descriptors[..<words])),
-            mirrored: LocalFeatureSet(width: width, height: height, positions: mirroredPositions, descriptors: Array(descriptors[words...])))
+        let asIs = LocalFeatureSet(width: width, height: height, positions: positions, descriptors: Array(descriptors[..<words]))
+        return (asIs, Array(descriptors[words...]))
     }
 }

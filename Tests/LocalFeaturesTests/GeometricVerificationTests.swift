@@ -56,5 +56,7 @@ import TestSupport
         #expect(StoredLocalFeatures(serialized: stored) == features)
         #expect(StoredLocalFeatures(serialized: stored.dropLast()) == nil)
         #expect(StoredLocalFeatures(serialized: Data("not features".utf8)) == nil)
+        #expect(StoredLocalFeatures.asIs(serialized: stored) == features.asIs)
+        #expect(StoredLocalFeatures.asIs(serialized: stored.dropLast()) == nil)
     }
 }
