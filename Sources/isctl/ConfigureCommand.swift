@@ -28,7 +28,7 @@ struct ConfigureCommand: AsyncParsableCommand {
         request.collection = connection.collection
         if let verify { request.verify = verify }
         let settings = try await DaemonConnection(connection).withImageSearch { [request] in try await $0.configureCollection(request) }
-        let collection = connection.collection.isEmpty ? "default" : connection.collection
+        let collection = connection.collectionName
         if json {
             print(JSONValue.object([("collection", .string(collection)), ("verify", .bool(settings.verify))]).text)
         } else {

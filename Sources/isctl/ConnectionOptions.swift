@@ -13,6 +13,11 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The collection (default: the daemon's default collection).", valueName: "name"))
     var collection: String = ""
 
+    /// The collection as a person reads it: the daemon's default collection is named "default".
+    var collectionName: String {
+        collection.isEmpty ? "default" : collection
+    }
+
     /// The flag, else the environment, else the daemon's default path; an empty variable counts as unset.
     var socketPath: String {
         if let socket { return socket }

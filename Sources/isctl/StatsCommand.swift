@@ -46,7 +46,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     private func summary(_ stats: Imagesearch_V1_StatsResponse) -> String {
         LabeledLines.render([
-            ("collection", connection.collection.isEmpty ? "default" : connection.collection),
+            ("collection", connection.collectionName),
             ("images", "\(stats.count)"),
             ("model", "\(stats.model) (sha256 \(stats.modelSha256.prefix(12)))"),
             ("dimension", "\(stats.dimension)"),
