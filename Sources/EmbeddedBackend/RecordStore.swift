@@ -273,7 +273,7 @@ final class RecordStore: Sendable {
                 throw BackendError(.modelMismatch, """
                     collection '\(collection)' holds vectors of model \(storedModel), but this service runs model \(model); \
                     vectors of different models cannot be compared. The data directory \(db.path) belongs to the other model: \
-                    start the service with that model, or give this model its own data directory or collection.
+                    start the service with that model and recipe (--model, --embedding), or give this model its own data directory or collection.
                     """)
             }
         } else {

@@ -4,7 +4,8 @@ import Dispatch
 import Foundation
 import Imaging
 
-/// Turns images into embeddings with a loaded model, on a fixed number of threads.
+/// Turns images into embeddings with a loaded model and an `EmbeddingRecipe`, on a fixed number of
+/// threads.
 ///
 /// Work is split across images: each thread decodes and runs whole images with its own reusable
 /// workspace, so threads never wait on each other mid-network.
@@ -13,13 +14,16 @@ public final class ImageEncoder: Sendable {
     public let network: ConvolutionalNetwork
     public let threads: Int
     public let limits: DecodingLimits
+    public let recipe: EmbeddingRecipe
+    /// The manifest's preprocessing in the recipe's framing.
+    public let preprocessing: Preprocessing
     private let workspaces: WorkspacePool
 
     /// Images one thread runs through the network together: enough that the late layers read each
     /// weight panel once for several images, few enough that their activations stay in cache.
     static let imagesPerPass = 8
 
-    public init(package: ModelPackage, threads: Int = 1, limits: DecodingLimits = .init()) throws {
+    public init(package: ModelPackage, threads: Int = 1, limits: DecodingLimits = .init(), recipe: EmbeddingRecipe = .reference) throws {
         guard let architecture = NetworkArchitecture.named(package.manifest.architecture) else {
             throw ModelError(.unsupportedArchitecture, "unknown architecture \(package.manifest.architecture)")
         }
@@ -28,12 +32,14 @@ public final class ImageEncoder: Sendable {
             architecture: architecture, tensors: package.tensors, batchNormEpsilon: package.manifest.batchNormEpsilon)
         self.threads = max(1, threads)
         self.limits = limits
+        self.recipe = recipe
+        preprocessing = recipe.mode.map { package.manifest.preprocessing.with(mode: $0) } ?? package.manifest.preprocessing
         workspaces = WorkspacePool { [network] in network.makeWorkspace(images: Self.imagesPerPass) }
         openblas_set_num_threads(1)
     }
 
-    public convenience init(modelDirectory: URL, threads: Int = 1, limits: DecodingLimits = .init()) throws {
-        try self.init(package: try ModelPackage(directory: modelDirectory), threads: threads, limits: limits)
+    public convenience init(modelDirectory: URL, threads: Int = 1, limits: DecodingLimits = .init(), recipe: EmbeddingRecipe = .reference) throws {
+        try self.init(package: try ModelPackage(directory: modelDirectory), threads: threads, limits: limits, recipe: recipe)
     }
 
     public var dimension: Int { network.featureCount }
@@ -42,13 +48,10 @@ public final class ImageEncoder: Sendable {
     public var inputCount: Int { manifest.preprocessing.size * manifest.preprocessing.size * 3 }
 
     /// Embeddings for encoded images (JPEG, PNG or WebP bytes). Each image succeeds or fails on its
-    /// own; `preprocessing` overrides the manifest's (to select whole-image mode, say). Each decoded
-    /// image is also handed to `inspect` with its index, on the encoding thread, so that other work
-    /// on the pixels (local features) shares the decoding.
-    public func embed(
-        _ images: [Data], preprocessing: Preprocessing? = nil, inspect: (@Sendable (Int, RGBImage) -> Void)? = nil
-    ) -> [Result<[Float], ImagingError>] {
-        let preprocessor = Preprocessor(preprocessing ?? manifest.preprocessing, limits: limits)
+    /// own. Each decoded image is also handed to `inspect` with its index, on the encoding thread, so
+    /// that other work on the pixels (local features) shares the decoding.
+    public func embed(_ images: [Data], inspect: (@Sendable (Int, RGBImage) -> Void)? = nil) -> [Result<[Float], ImagingError>] {
+        let preprocessor = Preprocessor(preprocessing, limits: limits)
         return run(count: images.count) { index, destination in
             let decoded = try images[index].withUnsafeBytes { try preprocessor.decoded(from: $0) }
             inspect?(index, decoded)
@@ -56,26 +59,28 @@ public final class ImageEncoder: Sendable {
         }
     }
 
-    /// Embeddings of one encoded image seen in each of `orientations` (quarter turns and mirrorings),
-    /// decoded and resized once. The turns apply to the square network input, which for a centre
-    /// crop or a square image is the same as turning the photo first. The decoded image is handed to
-    /// `inspect` first.
-    public func embed(
-        _ image: Data, orientations: [ExifOrientation], preprocessing: Preprocessing? = nil, inspect: ((RGBImage) -> Void)? = nil
-    ) -> Result<[[Float]], ImagingError> {
-        let preprocessor = Preprocessor(preprocessing ?? manifest.preprocessing, limits: limits)
-        let resized: RGBImage
+    /// One encoded image decoded, turned upright and resized to the network's input side, ready for
+    /// `embed(_:orientations:)`: a search embeds views of it in stages and decodes once.
+    /// The decoded image is handed to `inspect` first.
+    public func networkImage(of image: Data, inspect: ((RGBImage) -> Void)? = nil) -> Result<RGBImage, ImagingError> {
+        let preprocessor = Preprocessor(preprocessing, limits: limits)
         do {
             let decoded = try image.withUnsafeBytes { try preprocessor.decoded(from: $0) }
             inspect?(decoded)
-            resized = preprocessor.resized(decoded)
+            return .success(preprocessor.resized(decoded))
         } catch {
             return .failure(error as? ImagingError ?? ImagingError(.corrupt, "\(error)"))
         }
-        let vectors = run(count: orientations.count) { index, destination in
-            preprocessor.normalize(orientations[index].apply(to: resized), into: destination)
-        }
-        return .success(vectors.map { try! $0.get() })
+    }
+
+    /// Embeddings of a `networkImage(of:)` seen in each of `orientations` (quarter turns and
+    /// mirrorings). The turns apply to the square network input, which for a centre crop or a square
+    /// image is the same as turning the photo first.
+    public func embed(_ networkImage: RGBImage, orientations: [ExifOrientation]) -> [[Float]] {
+        let preprocessor = Preprocessor(preprocessing, limits: limits)
+        return run(count: orientations.count) { index, destination in
+            preprocessor.normalize(orientations[index].apply(to: networkImage), into: destination)
+        }.map { try! $0.get() }
     }
 
     /// Embeddings for network inputs that are already preprocessed, each `inputCount` floats.
@@ -121,10 +126,17 @@ public final class ImageEncoder: Sendable {
             }
         }
         guard !loaded.isEmpty else { return }
-        network.computeFeatures(workspace.input.pointer, images: loaded.count, workspace: workspace)
+        network.computeFeatures(workspace.input.pointer, images: loaded.count, pooling: recipe.pooling, workspace: workspace)
         for (slot, index) in loaded.enumerated() {
-            results[index] = .success(Array(UnsafeBufferPointer(start: workspace.features.pointer + slot * dimension, count: dimension)))
+            let vector = Array(UnsafeBufferPointer(start: workspace.features.pointer + slot * dimension, count: dimension))
+            results[index] = .success(recipe.normalizesLength ? Self.lengthOne(vector) : vector)
         }
+    }
+
+    /// `vector` divided by its length (unchanged when all zero).
+    private static func lengthOne(_ vector: [Float]) -> [Float] {
+        let length = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return length > 0 ? vector.map { $0 / length } : vector
     }
 
     /// Splits `count` images into passes of at most `imagesPerPass`, at least one per thread when there

@@ -1,3 +1,4 @@
+import Imaging
 import LocalFeatures
 
 /// A query image's embedding in each view searched, and, when asked for, its local features as it
@@ -5,4 +6,7 @@ import LocalFeatures
 struct EncodedQuery: Sendable {
     var vectors: [[Float]]
     var localFeatures: [LocalFeatureSet]
+    /// The network input the views were taken from, for views a search adds later; nil for a query
+    /// that was not an image.
+    var networkImage: RGBImage? = nil
 }

@@ -9,16 +9,18 @@ import Synchronization
 /// weights once per batch), and the CPU-bound work stays off Swift's cooperative thread pool. Local
 /// features, when a job asks for them, are found in the same decoded pixels on the encoder's threads.
 final class EncodingQueue: Sendable {
-    /// Images to embed as they are (merged with other such jobs into shared batches), or one image to
-    /// embed in several orientations (a batch of its own: its views already fill one).
+    /// Images to embed as they are (merged with other such jobs into shared batches), one image to
+    /// embed in several orientations, or more views of a query image already decoded (each a batch
+    /// of its own: its views already fill one).
     private enum Job {
         case images([Data], localFeatures: Bool, CheckedContinuation<[Result<EncodedImage, ImagingError>], Never>)
         case views(Data, [ExifOrientation], localFeatures: Bool, CheckedContinuation<Result<EncodedQuery, ImagingError>, Never>)
+        case moreViews(RGBImage, [ExifOrientation], CheckedContinuation<[[Float]], Never>)
 
         var imageCount: Int {
             switch self {
             case .images(let images, _, _): images.count
-            case .views(_, let orientations, _, _): orientations.count
+            case .views(_, let orientations, _, _), .moreViews(_, let orientations, _): orientations.count
             }
         }
     }
@@ -58,6 +60,16 @@ final class EncodingQueue: Sendable {
         await withCheckedContinuation { continuation in
             if !submit(.views(image, orientations, localFeatures: localFeatures, continuation)) {
                 continuation.resume(returning: .failure(Self.stopped))
+            }
+        }
+    }
+
+    /// Embeddings of a query's `networkImage` in each of `orientations`: the views a search adds
+    /// later. Empty once stopped.
+    func encode(_ networkImage: RGBImage, orientations: [ExifOrientation]) async -> [[Float]] {
+        await withCheckedContinuation { continuation in
+            if !submit(.moreViews(networkImage, orientations, continuation)) {
+                continuation.resume(returning: [])
             }
         }
     }
@@ -109,11 +121,18 @@ final class EncodingQueue: Sendable {
     }
 
     private func run(_ batch: [Job]) {
-        if case .views(let image, let orientations, let localFeatures, let continuation) = batch[0] {
+        switch batch[0] {
+        case .views(let image, let orientations, let localFeatures, let continuation):
             continuation.resume(returning: encode(image, orientations: orientations, localFeatures: localFeatures))
             encodedCount.add(1, ordering: .relaxed)
-            return
+        case .moreViews(let networkImage, let orientations, let continuation):
+            continuation.resume(returning: encoder.embed(networkImage, orientations: orientations))
+        case .images:
+            runImages(batch)
         }
+    }
+
+    private func runImages(_ batch: [Job]) {
         var images: [Data] = [], wantsFeatures: [Bool] = []
         for case .images(let jobImages, let localFeatures, _) in batch {
             images += jobImages
@@ -140,14 +159,17 @@ final class EncodingQueue: Sendable {
     private func encode(_ image: Data, orientations: [ExifOrientation], localFeatures: Bool) -> Result<EncodedQuery, ImagingError> {
         let features = Mutex<[LocalFeatureSet]>([])
         let extraction = DispatchGroup()
-        let vectors = encoder.embed(image, orientations: orientations) { [extractor] decoded in
+        let networkImage = encoder.networkImage(of: image) { [extractor] decoded in
             guard localFeatures else { return }
             DispatchQueue.global().async(group: extraction) {
                 let found = extractor.featuresAsIsAndMirrored(of: decoded)
                 features.withLock { $0 = [found.asIs, found.mirrored] }
             }
         }
-        extraction.wait()
-        return vectors.map { EncodedQuery(vectors: $0, localFeatures: features.withLock { $0 }) }
+        return networkImage.map { networkImage in
+            let vectors = encoder.embed(networkImage, orientations: orientations)
+            extraction.wait()
+            return EncodedQuery(vectors: vectors, localFeatures: features.withLock { $0 }, networkImage: networkImage)
+        }
     }
 }

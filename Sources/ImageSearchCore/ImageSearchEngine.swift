@@ -28,14 +28,18 @@ public final class ImageSearchEngine: Sendable {
     }
 
     /// The identity the collections of `encoder` are bound to (public so tools that populate a data
-    /// directory offline use exactly the same).
+    /// directory offline use exactly the same). The pooling and scaling are named only when they are
+    /// not the model's own (average, raw), so that collections made before recipes existed, which
+    /// hold the reference recipe's vectors, still open with it.
     public static func identity(of encoder: ImageEncoder) -> ModelIdentity {
         let manifest = encoder.manifest
-        let recipe = manifest.preprocessing
-        let crop = recipe.mode == .centerCrop ? "center-crop \(recipe.cropFraction)" : "whole-image"
-        return ModelIdentity(
-            name: manifest.name, weightsSHA256: manifest.weights.sha256, dimension: encoder.dimension,
-            preprocessing: "\(crop), \(recipe.filter.rawValue), \(recipe.size), (x-\(recipe.mean))*\(recipe.scale)")
+        let input = encoder.preprocessing
+        let crop = input.mode == .centerCrop ? "center-crop \(input.cropFraction)" : "whole-image"
+        var recipe = "\(crop), \(input.filter.rawValue), \(input.size), (x-\(input.mean))*\(input.scale)"
+        if encoder.recipe.pooling != .average || encoder.recipe.normalizesLength {
+            recipe += ", \(encoder.recipe.pooling) pooling" + (encoder.recipe.normalizesLength ? ", length 1" : "")
+        }
+        return ModelIdentity(name: manifest.name, weightsSHA256: manifest.weights.sha256, dimension: encoder.dimension, preprocessing: recipe)
     }
 
     // MARK: Adding
@@ -105,7 +109,11 @@ public final class ImageSearchEngine: Sendable {
     /// With `matchRotations` (default: the configuration's), an image query is embedded upright and
     /// turned by 90°, 180° and 270°, each view is searched, and each stored image keeps its nearest
     /// view's distance: a photo stored sideways or upside down is then found like an upright one. The
-    /// union of the views' top k holds the fused top k exactly.
+    /// union of the views' top k holds the fused top k exactly. A verified search turns the query
+    /// only when its upright view does not find the query's scene upright (its first result verified,
+    /// by a homography that keeps the query's horizontal within 45°): the local features are
+    /// rotation-invariant, so that result is what the query shows, and the turned views would cost
+    /// as much time again. A quarter-turned copy verifies turned, and gets the turned views.
     ///
     /// With `verify` (default: the collection's setting, else the configuration's), the nearest
     /// `verificationCandidates` are checked geometrically against the query's local features
@@ -123,8 +131,9 @@ public final class ImageSearchEngine: Sendable {
         let writer = try await self.collection(collection)
         let isVerifying = if let verify { verify } else { await verifies(writer) }
         try checkCutOff(minInliers, isVerifying: isVerifying)
+        let turns = matchRotations ?? configuration.matchRotations
         let encoded = try await encodeQuery(
-            query, turned: matchRotations ?? configuration.matchRotations, localFeatures: isVerifying, backend: writer.backend)
+            query, orientations: turns && !isVerifying ? Self.quarterTurns : [.up], localFeatures: isVerifying, backend: writer.backend)
         let isVerified = !encoded.localFeatures.isEmpty
         let candidateCount = isVerified ? max(topK, configuration.verificationCandidates) : topK
         let candidates = try await nearest(encoded.vectors, in: writer.backend, topK: candidateCount, maxDistance: maxDistance)
@@ -132,7 +141,12 @@ public final class ImageSearchEngine: Sendable {
             if minInliers != nil { throw Self.unverifiableQuery }
             return candidates
         }
-        let hits = try await verified(candidates, against: encoded.localFeatures, in: writer.backend)
+        var (hits, matches) = try await verified(candidates, against: encoded.localFeatures, in: writer.backend)
+        if turns, let networkImage = encoded.networkImage, !Self.foundUpright(hits, matches) {
+            let vectors = encoded.vectors + (await queue.encode(networkImage, orientations: Array(Self.quarterTurns.dropFirst())))
+            let turnedCandidates = try await nearest(vectors, in: writer.backend, topK: candidateCount, maxDistance: maxDistance)
+            hits = try await verified(turnedCandidates, against: encoded.localFeatures, in: writer.backend, checkedBefore: matches).hits
+        }
         return Array(hits.filter { $0.inliers ?? 0 >= minInliers ?? 0 }.prefix(topK))
     }
 
@@ -182,9 +196,22 @@ public final class ImageSearchEngine: Sendable {
 
     /// `hits` with the first `verificationCandidates` checked: those with local features stored get
     /// their inlier counts, and verified ones come first (most inliers first), the order otherwise kept.
-    private func verified(_ hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend) async throws -> [SearchHit] {
-        let checked = try await withInliers(Array(hits.prefix(configuration.verificationCandidates)), against: query, in: backend)
+    /// Also each checked hit's match, for a later call's `checkedBefore` (the same query): hits found
+    /// there are not checked again.
+    private func verified(
+        _ hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend,
+        checkedBefore: [Int64: GeometricMatch?] = [:]
+    ) async throws -> (hits: [SearchHit], matches: [Int64: GeometricMatch?]) {
+        let head = Array(hits.prefix(configuration.verificationCandidates))
+        let unchecked = head.filter { !checkedBefore.keys.contains($0.id) }
+        let found = try await matches(of: unchecked, against: query, in: backend)
+        let matches = checkedBefore.merging(zip(unchecked.map(\.id), found)) { first, _ in first }
         let threshold = GeometricVerifier.verifiedInliers
+        let checked = head.map { hit in
+            var hit = hit
+            hit.inliers = matches[hit.id]??.inliers
+            return hit
+        }
         let reordered = checked.enumerated().sorted { a, b in
             let (aInliers, bInliers) = (a.element.inliers ?? 0, b.element.inliers ?? 0)
             let (aVerified, bVerified) = (aInliers >= threshold, bInliers >= threshold)
@@ -192,21 +219,34 @@ public final class ImageSearchEngine: Sendable {
             if aVerified && aInliers != bInliers { return aInliers > bInliers }
             return a.offset < b.offset
         }
-        return reordered.map(\.element) + hits.dropFirst(checked.count)
+        return (reordered.map(\.element) + hits.dropFirst(checked.count), matches)
+    }
+
+    /// Whether the first of verified `hits` shows the query's scene upright: then turned views of the
+    /// query cannot find more.
+    private static func foundUpright(_ hits: [SearchHit], _ matches: [Int64: GeometricMatch?]) -> Bool {
+        guard let first = hits.first, let match = matches[first.id] ?? nil else { return false }
+        return match.inliers >= GeometricVerifier.verifiedInliers && match.isUpright
     }
 
     /// `hits`, each with its inlier count against `query` when its local features are stored.
     func withInliers(_ hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend) async throws -> [SearchHit] {
+        let found = try await matches(of: hits, against: query, in: backend)
+        return zip(hits, found).map { hit, match in
+            var hit = hit
+            hit.inliers = match?.inliers
+            return hit
+        }
+    }
+
+    /// Each hit's match against `query`; nil for a hit without local features stored.
+    private func matches(of hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend) async throws -> [GeometricMatch?] {
+        guard !hits.isEmpty else { return [] }
         let stored = try await backend.localFeatures(ids: hits.map(\.id))
         let candidates = hits.map { hit in stored[hit.id].flatMap { StoredLocalFeatures.asIs(serialized: $0) } }
         // Off Swift's cooperative threads, like the encoder: the matching is CPU-bound.
-        let counts = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: GeometricVerifier().inliers(query: query, candidates: candidates)) }
-        }
-        return zip(hits, counts).map { hit, inliers in
-            var hit = hit
-            hit.inliers = inliers
-            return hit
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: GeometricVerifier().matches(query: query, candidates: candidates)) }
         }
     }
 
@@ -228,13 +268,16 @@ public final class ImageSearchEngine: Sendable {
     /// The views of an image query that `search` matches when turning.
     private static let quarterTurns: [ExifOrientation] = [.up, .rotatedClockwise, .down, .rotatedCounterClockwise]
 
-    /// The query's vectors (one per view) and, when `localFeatures` and they are known, its local
-    /// features: found in an image query, stored with an image queried by id or name.
-    private func encodeQuery(_ query: SearchQuery, turned: Bool, localFeatures: Bool, backend: any SearchBackend) async throws -> EncodedQuery {
+    /// The query's vectors (one per view: an image query seen in each of `orientations`) and, when
+    /// `localFeatures` and they are known, its local features: found in an image query, stored with
+    /// an image queried by id or name.
+    private func encodeQuery(
+        _ query: SearchQuery, orientations: [ExifOrientation], localFeatures: Bool, backend: any SearchBackend
+    ) async throws -> EncodedQuery {
         switch query {
         case .image(let data):
             if let problem = admissionProblem(data) { throw problem }
-            switch await queue.encode(data, orientations: turned ? Self.quarterTurns : [.up], localFeatures: localFeatures) {
+            switch await queue.encode(data, orientations: orientations, localFeatures: localFeatures) {
             case .success(let encoded): return encoded
             case .failure(let error): throw EngineError(error)
             }

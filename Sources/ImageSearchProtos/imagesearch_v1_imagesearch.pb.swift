@@ -256,8 +256,10 @@ public nonisolated struct Imagesearch_V1_SearchRequest: Sendable {
   public mutating func clearMaxDistance() {self._maxDistance = nil}
 
   /// For an image query: also match the image turned by 90°, 180° and 270°, each stored image keeping
-  /// its nearest view's distance (finds photos stored sideways or upside down; about twice the
-  /// encoding time). Unset: the daemon's --match-rotations (on by default).
+  /// its nearest view's distance (finds photos stored sideways or upside down). A verified search turns
+  /// the query only when its upright view verifies no candidate (its local features turn with it);
+  /// otherwise the turned views cost about as much encoding time again. Unset: the daemon's
+  /// --match-rotations (on by default).
   public var matchRotations: Bool {
     get {_matchRotations ?? false}
     set {_matchRotations = newValue}

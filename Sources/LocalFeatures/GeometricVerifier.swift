@@ -22,46 +22,55 @@ public struct GeometricVerifier: Sendable {
 
     public init() {}
 
-    /// Candidates (nearest first) a later query set is always tried on; see `inliers(query:candidates:)`.
+    /// Candidates (nearest first) a later query set is always tried on; see `matches(query:candidates:)`.
     static let candidatesAlwaysTried = 5
 
-    /// For each candidate, the most inliers the `query` sets have with it; nil for a candidate
+    /// For each candidate, the match of the `query` set with the most inliers; nil for a candidate
     /// without features. The sets are alternatives tried in order (an image as it is, then mirrored).
     /// Once a candidate is verified, a later set is tried only on the first `candidatesAlwaysTried`
     /// candidates: that nearly halves the work in the usual case of a query whose source is stored as
     /// it is, and a mirrored copy's source is still found, since the embedding puts it near the top
     /// (bench/retrieval: hflip R@1 0.973 when skipping the later set entirely, 1.0 with this).
     /// Candidates are checked on all cores.
-    public func inliers(query: [LocalFeatureSet], candidates: [LocalFeatureSet?]) -> [Int?] {
-        var counts = [Int?](repeating: nil, count: candidates.count)
+    public func matches(query: [LocalFeatureSet], candidates: [LocalFeatureSet?]) -> [GeometricMatch?] {
+        var found = [GeometricMatch?](repeating: nil, count: candidates.count)
         let blocks = candidates.map { $0.map(DescriptorBlocks.init) }
         for set in query {
-            let isVerified = counts.contains { ($0 ?? 0) >= Self.verifiedInliers }
+            let isVerified = found.contains { ($0?.inliers ?? 0) >= Self.verifiedInliers }
             let tried = isVerified ? min(candidates.count, Self.candidatesAlwaysTried) : candidates.count
-            let found = Mutex(counts)
+            let best = Mutex(found)
             DispatchQueue.concurrentPerform(iterations: tried) { index in
                 guard let candidate = candidates[index], let blocks = blocks[index] else { return }
-                let count = inliers(query: set, candidate: candidate, blocks: blocks)
-                found.withLock { $0[index] = max($0[index] ?? 0, count) }
+                let match = self.match(query: set, candidate: candidate, blocks: blocks)
+                best.withLock { if match.inliers > $0[index]?.inliers ?? -1 { $0[index] = match } }
             }
-            counts = found.withLock { $0 }
+            found = best.withLock { $0 }
         }
-        return counts
+        return found
     }
 
-    /// How many matches between the two sets one homography explains (0 when under 5 match at all).
-    public func inliers(query: LocalFeatureSet, candidate: LocalFeatureSet) -> Int {
-        inliers(query: query, candidate: candidate, blocks: DescriptorBlocks(candidate))
+    /// The best homography's match between the two sets (0 inliers when under 5 match at all).
+    public func match(query: LocalFeatureSet, candidate: LocalFeatureSet) -> GeometricMatch {
+        match(query: query, candidate: candidate, blocks: DescriptorBlocks(candidate))
     }
 
     /// The same, with the candidate's descriptors already laid out (once for all query sets).
-    private func inliers(query: LocalFeatureSet, candidate: LocalFeatureSet, blocks: DescriptorBlocks) -> Int {
+    private func match(query: LocalFeatureSet, candidate: LocalFeatureSet, blocks: DescriptorBlocks) -> GeometricMatch {
         let matches = self.matches(query, blocks)
-        guard matches.count >= 5 else { return 0 }
+        guard matches.count >= 5 else { return GeometricMatch(inliers: 0, isUpright: false) }
         let from = matches.map { (query.positions[2 * $0.0], query.positions[2 * $0.0 + 1]) }
         let to = matches.map { (candidate.positions[2 * $0.1], candidate.positions[2 * $0.1 + 1]) }
         let tolerance = max(3, Self.inlierTolerance * Float(max(candidate.width, candidate.height)))
-        return bestInlierCount(from: from, to: to, tolerance: tolerance)
+        let (inliers, homography) = bestFit(from: from, to: to, tolerance: tolerance)
+        return GeometricMatch(inliers: inliers, isUpright: homography.map { Self.keepsUpright($0, query: query) } ?? false)
+    }
+
+    /// Whether `homography` turns the query's horizontal through its centre by less than 45°.
+    private static func keepsUpright(_ homography: Homography, query: LocalFeatureSet) -> Bool {
+        let (x, y) = (Float(query.width) / 2, Float(query.height) / 2)
+        guard let start = homography.apply(x, y), let end = homography.apply(x + Float(query.width) / 10, y) else { return false }
+        let (dx, dy) = (end.0 - start.0, end.1 - start.1)
+        return dx > abs(dy)
     }
 
     /// (query index, candidate index) of each accepted match, at most one per candidate keypoint.
@@ -76,10 +85,12 @@ public struct GeometricVerifier: Sendable {
         return best.map { ($0.value.query, $0.key) }.sorted { $0.0 < $1.0 }
     }
 
-    /// RANSAC with a fixed seed (the same pair always gets the same score).
-    private func bestInlierCount(from: [(Float, Float)], to: [(Float, Float)], tolerance: Float) -> Int {
+    /// RANSAC with a fixed seed (the same pair always gets the same score): the most inliers one
+    /// homography explains (0 under 5), and that homography.
+    private func bestFit(from: [(Float, Float)], to: [(Float, Float)], tolerance: Float) -> (Int, Homography?) {
         var random = SplitMix64(seed: UInt64(from.count) &* 0x2545_F491_4F6C_DD1D)
         var best = 0
+        var bestHomography: Homography?
         var iterations = Self.iterations
         var iteration = 0
         while iteration < iterations {
@@ -89,10 +100,11 @@ public struct GeometricVerifier: Sendable {
             let count = Self.inlierCount(homography, from: from, to: to, tolerance: tolerance)
             if count > best {
                 best = count
+                bestHomography = homography
                 iterations = min(iterations, Self.iterationsNeeded(inlierFraction: Float(count) / Float(from.count)))
             }
         }
-        return best >= 5 ? best : 0
+        return best >= 5 ? (best, bestHomography) : (0, nil)
     }
 
     private static func inlierCount(_ homography: Homography, from: [(Float, Float)], to: [(Float, Float)], tolerance: Float) -> Int {

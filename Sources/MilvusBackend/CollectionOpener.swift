@@ -59,7 +59,7 @@ struct CollectionOpener {
             throw BackendError(.modelMismatch, """
                 collection '\(collection)' (Milvus collection \(milvusName) at \(connection.address)) holds vectors of model \(label.model), \
                 but this service runs model \(model); vectors of different models cannot be compared. Start the service with that \
-                model, or give this model its own collection
+                model and recipe (--model, --embedding), or give this model its own collection
                 """)
         }
         try MilvusSchema.check(schema, collection: milvusName, dimension: model.dimension)

@@ -15,6 +15,9 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Model name or model directory (default efficientnet-lite0, looked up in $IMAGESEARCH_MODELS, ~/.local/share/imagesearchd/models, /usr/local/share/imagesearchd/models, /usr/share/imagesearchd/models).", valueName: "name|dir"))
     var model: String?
 
+    @Option(help: ArgumentHelp("How images become vectors: retrieval (default: the whole frame, GeM pooling, length 1) or reference (the model's own recipe: centre crop, average pooling; which data directories made by earlier versions hold). Part of each collection's identity.", valueName: "recipe"))
+    var embedding: String?
+
     @Option(help: ArgumentHelp("Threads for encoding and search (default: the number of CPUs).", valueName: "n"))
     var threads: String?
 
@@ -66,6 +69,7 @@ struct DaemonOptions: ParsableArguments {
         case "socket-mode": socketMode
         case "data-dir": dataDir
         case "model": model
+        case "embedding": embedding
         case "threads": threads
         case "max-image-bytes": maxImageBytes
         case "max-image-pixels": maxImagePixels

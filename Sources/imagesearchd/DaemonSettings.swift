@@ -15,6 +15,7 @@ struct DaemonSettings {
     var socketMode: mode_t = 0o660
     var dataDirectory = "/var/lib/imagesearchd"
     var model = ModelLocator.defaultModelName
+    var embedding = EmbeddingRecipe.retrieval
     var threads = ProcessInfo.processInfo.activeProcessorCount
     var maxImageBytes = 64 << 20
     var maxImagePixels = 100_000_000
@@ -28,7 +29,7 @@ struct DaemonSettings {
 
     /// Setting names: the long options, the configuration file keys, the environment suffixes.
     static let keys: Set<String> = [
-        "socket", "socket-mode", "data-dir", "model", "threads", "max-image-bytes", "max-image-pixels",
+        "socket", "socket-mode", "data-dir", "model", "embedding", "threads", "max-image-bytes", "max-image-pixels",
         "index", "metric", "index-param", "match-rotations", "verify", "verify-candidates", "log-level", "milvus", "milvus-collection", "milvus-token", "milvus-database",
     ]
 
@@ -38,6 +39,7 @@ struct DaemonSettings {
         if let value = sources.value("socket-mode") { socketMode = try Self.parseMode(value) }
         if let value = sources.value("data-dir") { dataDirectory = value }
         if let value = sources.value("model") { model = value }
+        if let value = sources.value("embedding") { embedding = try Self.parseEmbedding(value) }
         if let value = sources.value("threads") { threads = try Self.parsePositive(value, "threads") }
         if let value = sources.value("max-image-bytes") { maxImageBytes = try Self.parsePositive(value, "max-image-bytes") }
         if let value = sources.value("max-image-pixels") { maxImagePixels = try Self.parsePositive(value, "max-image-pixels") }
@@ -93,6 +95,14 @@ struct DaemonSettings {
             throw DaemonError(.invalidConfiguration, "socket-mode must be an octal permission such as 0660, not '\(text)'")
         }
         return mode
+    }
+
+    private static func parseEmbedding(_ text: String) throws -> EmbeddingRecipe {
+        switch text.lowercased() {
+        case "retrieval": return .retrieval
+        case "reference": return .reference
+        default: throw DaemonError(.invalidConfiguration, "embedding must be retrieval or reference, not '\(text)'")
+        }
     }
 
     private static func parseSwitch(_ text: String, _ name: String) throws -> Bool {

@@ -66,8 +66,12 @@ struct ImageSearchDaemon: AsyncParsableCommand {
     private func makeEngine(_ settings: DaemonSettings, logger: Logger) async throws -> ImageSearchEngine {
         let modelDirectory = try ModelLocator.locate(settings.model)
         let encoder = try ImageEncoder(
-            modelDirectory: modelDirectory, threads: settings.threads, limits: DecodingLimits(maxPixels: settings.maxImagePixels))
-        logger.info("model loaded", metadata: ["model": "\(encoder.manifest.name)", "directory": "\(modelDirectory.path)", "threads": "\(settings.threads)"])
+            modelDirectory: modelDirectory, threads: settings.threads, limits: DecodingLimits(maxPixels: settings.maxImagePixels),
+            recipe: settings.embedding)
+        logger.info("model loaded", metadata: [
+            "model": "\(encoder.manifest.name)", "directory": "\(modelDirectory.path)", "threads": "\(settings.threads)",
+            "embedding": "\(ImageSearchEngine.identity(of: encoder).preprocessing)",
+        ])
         let provider: any BackendProvider = settings.milvus.map { MilvusBackendProvider(configuration: $0) }
             ?? EmbeddedBackendProvider(dataDirectory: URL(fileURLWithPath: settings.dataDirectory), searchThreads: settings.threads)
         let engine = ImageSearchEngine(

@@ -37,12 +37,12 @@ import TestSupport
         #expect(encoder.embed([]).isEmpty)
     }
 
-    /// Whole-image mode is selectable per call and sees the borders a centre crop drops.
+    /// Whole-image mode is selectable by the recipe and sees the borders a centre crop drops.
     @Test func wholeImageModeChangesWhatTheNetworkSees() throws {
-        let encoder = try TestModels.encoder("efficientnet-lite0")
         let photo = try Fixtures.photo("astronaut")
-        let crop = try #require(try encoder.embed([photo]).first?.get())
-        let whole = try #require(try encoder.embed([photo], preprocessing: encoder.manifest.preprocessing.with(mode: .wholeImage)).first?.get())
+        let crop = try #require(try TestModels.encoder("efficientnet-lite0").embed([photo]).first?.get())
+        let wholeImage = EmbeddingRecipe(mode: .wholeImage, pooling: .average, normalizesLength: false)
+        let whole = try #require(try TestModels.encoder("efficientnet-lite0", recipe: wholeImage).embed([photo]).first?.get())
         let cosine = VectorMath.cosine(crop, whole)
         #expect(cosine < 0.999 && cosine > 0.7)
     }

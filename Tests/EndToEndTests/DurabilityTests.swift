@@ -96,4 +96,22 @@ import TestSupport
         #expect(second.standardError.contains("mobilenet-v2"), "\(second.standardError)")
         #expect(second.standardError.contains("model_mismatch"), "\(second.standardError)")
     }
+
+    /// The embedding recipe is part of a collection's identity: a data directory made with the
+    /// reference recipe (as by earlier versions) is refused by the default recipe, with the flag to
+    /// use, and opens with `--embedding reference`.
+    @Test func aDataDirectoryOfAnotherRecipeIsRefused() throws {
+        let scratch = try TestModels.temporaryDirectory("recipe")
+        let first = try DaemonProcess(directory: scratch, arguments: ["--embedding", "reference"])
+        first.stop()
+        let second = try Command.run(
+            BuiltProducts.imagesearchd,
+            ["--socket", scratch.appendingPathComponent("s2.sock").path, "--data-dir", first.dataDirectory.path])
+        #expect(second.status != 0)
+        #expect(second.standardError.contains("model_mismatch"), "\(second.standardError)")
+        #expect(second.standardError.contains("--embedding"), "\(second.standardError)")
+        let third = try DaemonProcess(directory: scratch, arguments: ["--embedding", "reference"])
+        defer { third.stop() }
+        #expect(try Command.isctl(["health"], socket: third.socket).status == 0)
+    }
 }

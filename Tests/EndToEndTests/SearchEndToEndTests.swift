@@ -92,8 +92,8 @@ import TestSupport
     }
 
     /// Settings out of range stop the daemon at start with a message naming the setting and its range.
-    @Test(arguments: [["--verify-candidates", "0"], ["--verify-candidates", "1001"], ["--verify", "maybe"]])
-    func badVerificationSettingsAreRefused(arguments: [String]) throws {
+    @Test(arguments: [["--verify-candidates", "0"], ["--verify-candidates", "1001"], ["--verify", "maybe"], ["--embedding", "classic"]])
+    func badSearchSettingsAreRefused(arguments: [String]) throws {
         let scratch = try TestModels.temporaryDirectory("e2e")
         let result = try Command.run(BuiltProducts.imagesearchd, ["--socket", scratch.appendingPathComponent("s.sock").path] + arguments)
         #expect(result.status != 0)

@@ -11,7 +11,7 @@ import TestSupport
 
 /// The engine on the real encoder and a brute-force in-memory backend.
 @Suite struct EngineTests {
-    static let encoder = Result { try TestModels.encoder("efficientnet-lite0", threads: 2) }
+    static let encoder = Result { try TestModels.encoder("efficientnet-lite0", threads: 2, recipe: .retrieval) }
 
     private func makeEngine(backend: InMemoryBackend = InMemoryBackend(), maxImageBytes: Int = 64 << 20) throws -> ImageSearchEngine {
         ImageSearchEngine(
@@ -21,6 +21,16 @@ import TestSupport
 
     private func photos() throws -> [ImageSubmission] {
         try Fixtures.goldenStems.map { ImageSubmission(data: try Fixtures.photo($0), name: "/photos/\($0)") }
+    }
+
+    /// Collections record the recipe in their model identity. The reference recipe's line is the one
+    /// earlier versions recorded, so their data directories open with `--embedding reference`.
+    @Test func theRecipeIsPartOfTheModelIdentity() throws {
+        let reference = ImageSearchEngine.identity(of: try TestModels.encoder("efficientnet-lite0"))
+        let retrieval = ImageSearchEngine.identity(of: try Self.encoder.get())
+        #expect(reference.preprocessing == "center-crop 0.875, bicubic, 224, (x-127.0)*0.0078125")
+        #expect(retrieval.preprocessing == "whole-image, bicubic, 224, (x-127.0)*0.0078125, gem 3.0 pooling, length 1")
+        #expect(reference.weightsSHA256 == retrieval.weightsSHA256)
     }
 
     @Test func addingIsIdempotentByContent() async throws {
@@ -110,6 +120,36 @@ import TestSupport
         #expect(matched[0].distance < upright[0].distance / 2)
         #expect(Set(matched.map(\.id)).count == matched.count)
         #expect(zip(matched, matched.dropFirst()).allSatisfy { $0.distance <= $1.distance })
+    }
+
+    /// A verified search turns the query only when its upright view does not find the query's scene
+    /// upright: an upright edited copy gets exactly the upright search's results, a sideways copy
+    /// (verified, but turned) and a photo of nothing stored get the turned views' fused distances.
+    @Test func verifiedSearchesTurnTheQueryOnlyWhenTheUprightViewFindsNothingUpright() async throws {
+        let engine = try makeEngine()
+        _ = try await engine.add(try photos().filter { $0.name != "/photos/rocket" })
+        let motorcycle = try TestImages.photo("motorcycle_left")
+        let edited = TestImages.jpeg(motorcycle.rotated(degrees: 15).centerCropped(keeping: 0.8), quality: 80)
+        let cascaded = try await engine.search(.image(edited), topK: 4, matchRotations: true, verify: true)
+        let uprightOnly = try await engine.search(.image(edited), topK: 4, matchRotations: false, verify: true)
+        let allViews = try await engine.search(.image(edited), topK: 4, matchRotations: true, verify: false)
+        #expect(cascaded.first?.name == "/photos/motorcycle_left")
+        #expect(cascaded == uprightOnly)
+        #expect(allViews.map(\.distance) != uprightOnly.map(\.distance), "the turned views change some distance")
+
+        let sideways = TestImages.jpeg(ExifOrientation.rotatedClockwise.apply(to: motorcycle), quality: 95)
+        let turned = try await engine.search(.image(sideways), topK: 4, matchRotations: true, verify: true)
+        let turnedUnverified = try await engine.search(.image(sideways), topK: 4, matchRotations: true, verify: false)
+        #expect(turned.first?.name == "/photos/motorcycle_left")
+        #expect((turned.first?.inliers ?? 0) >= GeometricVerifier.verifiedInliers)
+        #expect(turned.first?.distance == turnedUnverified.first?.distance)
+
+        let unknown = TestImages.jpeg(ExifOrientation.down.apply(to: try TestImages.photo("rocket")), quality: 95)
+        let searched = try await engine.search(.image(unknown), topK: 4, matchRotations: true, verify: true)
+        let unverified = try await engine.search(.image(unknown), topK: 4, matchRotations: true, verify: false)
+        #expect(searched.allSatisfy { $0.inliers != nil && $0.inliers! < GeometricVerifier.verifiedInliers })
+        #expect(searched.map(\.id) == unverified.map(\.id))
+        #expect(searched.map(\.distance) == unverified.map(\.distance))
     }
 
     /// Verification marks the photo an edited copy was made from (turned, cropped, recompressed)

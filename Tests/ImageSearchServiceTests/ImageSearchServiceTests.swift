@@ -12,7 +12,7 @@ import TestSupport
 /// The gRPC layer on an in-process transport: messages and errors as a client sees them, without
 /// sockets or processes.
 @Suite struct ImageSearchServiceTests {
-    static let encoder = Result { try TestModels.encoder("efficientnet-lite0", threads: 2) }
+    static let encoder = Result { try TestModels.encoder("efficientnet-lite0", threads: 2, recipe: .retrieval) }
 
     /// Runs `body` with a client connected to a fresh service.
     private func withService(

@@ -26,8 +26,26 @@ import TestSupport
         let photo = try TestImages.photo(stem)
         let original = extractor.features(of: photo)
         for (edit, apply) in Self.edits {
-            let inliers = verifier.inliers(query: extractor.features(of: apply(photo)), candidate: original)
+            let inliers = verifier.match(query: extractor.features(of: apply(photo)), candidate: original).inliers
             #expect(inliers >= Self.sameImageFloor, "\(stem) \(edit): \(inliers) inliers")
+        }
+    }
+
+    /// The match says which way up the query shows the candidate: upright through small turns, crops
+    /// and mirroring, not when turned by a quarter turn or a half turn.
+    @Test(arguments: Fixtures.goldenStems)
+    func matchesTellAnUprightCopyFromATurnedOne(stem: String) throws {
+        let photo = try TestImages.photo(stem)
+        let original = extractor.features(of: photo)
+        let upright: [RGBImage] = [photo.rotated(degrees: 20), photo.rotated(degrees: -30), photo.centerCropped(keeping: 0.6)]
+        for (index, copy) in upright.enumerated() {
+            #expect(verifier.match(query: extractor.features(of: copy), candidate: original).isUpright, "\(stem) upright copy \(index)")
+        }
+        let mirrored = extractor.featuresAsIsAndMirrored(of: photo.flippedHorizontally()).mirrored
+        #expect(verifier.match(query: mirrored, candidate: original).isUpright, "\(stem) mirrored")
+        for turn in [ExifOrientation.rotatedClockwise, .down, .rotatedCounterClockwise] {
+            let match = verifier.match(query: extractor.features(of: turn.apply(to: photo)), candidate: original)
+            #expect(match.inliers >= Self.sameImageFloor && !match.isUpright, "\(stem) \(turn): \(match)")
         }
     }
 
@@ -35,7 +53,7 @@ import TestSupport
     func otherPhotosDoNotVerify(stem: String) throws {
         let query = extractor.features(of: try TestImages.photo(stem))
         for other in Fixtures.goldenStems where other != stem {
-            let inliers = verifier.inliers(query: query, candidate: extractor.features(of: try TestImages.photo(other)))
+            let inliers = verifier.match(query: query, candidate: extractor.features(of: try TestImages.photo(other))).inliers
             #expect(inliers < Self.otherImageCeiling, "\(stem) against \(other): \(inliers) inliers")
         }
     }
@@ -45,7 +63,7 @@ import TestSupport
         let photo = try TestImages.photo(stem)
         let query = extractor.featuresAsIsAndMirrored(of: photo.flippedHorizontally())
         let original = extractor.features(of: photo)
-        let mirrored = verifier.inliers(query: query.mirrored, candidate: original)
+        let mirrored = verifier.match(query: query.mirrored, candidate: original).inliers
         #expect(mirrored >= Self.sameImageFloor, "\(stem): \(mirrored) inliers")
     }
 

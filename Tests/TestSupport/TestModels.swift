@@ -32,9 +32,9 @@ public enum TestModels {
         return directory
     }
 
-    /// Loads the encoder for one of the two models by name.
-    public static func encoder(_ name: String, threads: Int = 1) throws -> ImageEncoder {
-        try ImageEncoder(modelDirectory: name == "mobilenet-v2" ? try mobileNetV2() : try efficientNetLite0(), threads: threads)
+    /// Loads the encoder for one of the two models by name, with the reference recipe unless told.
+    public static func encoder(_ name: String, threads: Int = 1, recipe: EmbeddingRecipe = .reference) throws -> ImageEncoder {
+        try ImageEncoder(modelDirectory: name == "mobilenet-v2" ? try mobileNetV2() : try efficientNetLite0(), threads: threads, recipe: recipe)
     }
 
     /// A fresh, uniquely named scratch directory.

@@ -53,8 +53,9 @@ public final class ConvolutionalNetwork: Sendable {
     }
 
     /// Runs up to `workspace.images` images (each `inputSize × inputSize × 3`, NHWC, normalised, back to
-    /// back) and writes their pooled feature vectors (`featureCount` floats each) to `workspace.features`.
-    func computeFeatures(_ input: UnsafePointer<Float>, images: Int, workspace: InferenceWorkspace) {
+    /// back) and writes their feature vectors, the head's map pooled by `pooling` (`featureCount` floats
+    /// each), to `workspace.features`.
+    func computeFeatures(_ input: UnsafePointer<Float>, images: Int, pooling: Pooling, workspace: InferenceWorkspace) {
         precondition(images <= workspace.images)
         var current = workspace.activations.0.pointer, next = workspace.activations.1.pointer
         let stemLayout = ActivationLayout.dense(height: stemSide, width: stemSide, channels: stem.outputChannels)
@@ -66,9 +67,14 @@ public final class ConvolutionalNetwork: Sendable {
         let headLayout = ActivationLayout.dense(height: headSide, width: headSide, channels: head.outputChannels)
         head.apply(current, images: images, into: next, layout: headLayout)
         for image in 0..<images {
-            GlobalAveragePool.apply(
-                next + image * headLayout.pixels * head.outputChannels, pixels: headLayout.pixels,
-                channels: head.outputChannels, into: workspace.features.pointer + image * head.outputChannels)
+            let map = next + image * headLayout.pixels * head.outputChannels
+            let vector = workspace.features.pointer + image * head.outputChannels
+            switch pooling {
+            case .average:
+                GlobalAveragePool.apply(map, pixels: headLayout.pixels, channels: head.outputChannels, into: vector)
+            case .generalizedMean(let power):
+                GeneralizedMeanPool.apply(map, pixels: headLayout.pixels, channels: head.outputChannels, power: power, into: vector)
+            }
         }
     }
 

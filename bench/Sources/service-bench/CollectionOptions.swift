@@ -36,9 +36,9 @@ struct CollectionOptions: ParsableArguments {
     /// Where the collection lives, for messages.
     var location: String { dataDir ?? "Milvus at \(milvus ?? "")" }
 
-    /// The identity the daemon would bind the collection to with this model.
+    /// The identity the daemon would bind the collection to with this model and its default recipe.
     func modelIdentity() throws -> ModelIdentity {
-        ImageSearchEngine.identity(of: try ImageEncoder(modelDirectory: try ModelLocator.locate(model)))
+        ImageSearchEngine.identity(of: try ImageEncoder(modelDirectory: try ModelLocator.locate(model), recipe: .retrieval))
     }
 
     /// The collection, created if needed with `index` and L2 (what `imagesearchd --index` creates); on
