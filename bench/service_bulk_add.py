@@ -67,13 +67,15 @@ def add_all(args):
 
 
 def decode_and_features_ms(args, images):
-    """encoder-bench decode's median ms of decoding and of finding local features, for a few of the
-    JPEGs (one per source photo), averaged."""
+    """encoder-bench decode's median ms of decoding (whole-image, the framing of the daemon's default
+    retrieval embedding) and of finding local features, for a few of the JPEGs (one per source photo),
+    averaged."""
     by_photo = {}
     for image in images:
         by_photo.setdefault(image.stem.rsplit("-", 1)[0], image)
     samples = list(by_photo.values())[:DECODE_SAMPLES]
-    timings = [run_json(args.encoder_bench, "decode", image, "--model", args.model_dir, "--runs", DECODE_RUNS)
+    timings = [run_json(args.encoder_bench, "decode", image, "--model", args.model_dir, "--mode", "whole-image",
+                        "--runs", DECODE_RUNS)
                for image in samples]
     return (statistics.mean(timing["decode_ms"] for timing in timings),
             statistics.mean(timing["local_features_ms"] for timing in timings))
