@@ -74,8 +74,8 @@ public final class ImageEncoder: Sendable {
     }
 
     /// Embeddings of a `networkImage(of:)` seen in each of `orientations` (quarter turns and
-    /// mirrorings). The turns apply to the square network input, which for a centre crop or a square
-    /// image is the same as turning the photo first.
+    /// mirrorings). The turns apply to the square network input, which is the same as turning the
+    /// photo first: a centre crop is square, and the whole frame has each axis resized to the side.
     public func embed(_ networkImage: RGBImage, orientations: [ExifOrientation]) -> [[Float]] {
         let preprocessor = Preprocessor(preprocessing, limits: limits)
         return run(count: orientations.count) { index, destination in
