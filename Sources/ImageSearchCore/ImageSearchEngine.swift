@@ -118,8 +118,8 @@ public final class ImageSearchEngine: Sendable {
     /// With `verify` (default: the collection's setting, else the configuration's), the nearest
     /// `verificationCandidates` are checked geometrically against the query's local features
     /// (`GeometricVerifier`); each checked hit gets its inlier count, and those with at least
-    /// `GeometricVerifier.verifiedInliers` (the same scene) come first, most inliers first, the rest
-    /// following by distance. `minInliers` then keeps only hits with at least that many inliers: a
+    /// `GeometricVerifier.verifiedInliers` (the same scene) come first, by inliers weighed against
+    /// distance (`VerifiedOrder`), the rest following by distance. `minInliers` then keeps only hits with at least that many inliers: a
     /// cut-off that needs a verified search, and fails rather than return unverified hits.
     public func search(
         _ query: SearchQuery, in collection: String = "", topK: Int = 10, maxDistance: Float? = nil, matchRotations: Bool? = nil,
@@ -195,7 +195,7 @@ public final class ImageSearchEngine: Sendable {
     }
 
     /// `hits` with the first `verificationCandidates` checked: those with local features stored get
-    /// their inlier counts, and verified ones come first (most inliers first), the order otherwise kept.
+    /// their inlier counts, and verified ones come first (`VerifiedOrder`), the order otherwise kept.
     /// Also each checked hit's match, for a later call's `checkedBefore` (the same query): hits found
     /// there are not checked again.
     private func verified(
@@ -206,20 +206,12 @@ public final class ImageSearchEngine: Sendable {
         let unchecked = head.filter { !checkedBefore.keys.contains($0.id) }
         let found = try await matches(of: unchecked, against: query, in: backend)
         let matches = checkedBefore.merging(zip(unchecked.map(\.id), found)) { first, _ in first }
-        let threshold = GeometricVerifier.verifiedInliers
         let checked = head.map { hit in
             var hit = hit
             hit.inliers = matches[hit.id]??.inliers
             return hit
         }
-        let reordered = checked.enumerated().sorted { a, b in
-            let (aInliers, bInliers) = (a.element.inliers ?? 0, b.element.inliers ?? 0)
-            let (aVerified, bVerified) = (aInliers >= threshold, bInliers >= threshold)
-            if aVerified != bVerified { return aVerified }
-            if aVerified && aInliers != bInliers { return aInliers > bInliers }
-            return a.offset < b.offset
-        }
-        return (reordered.map(\.element) + hits.dropFirst(checked.count), matches)
+        return (VerifiedOrder.ordered(checked) + hits.dropFirst(checked.count), matches)
     }
 
     /// Whether the first of verified `hits` shows the query's scene upright: then turned views of the

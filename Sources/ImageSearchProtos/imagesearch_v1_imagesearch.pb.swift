@@ -273,7 +273,9 @@ public nonisolated struct Imagesearch_V1_SearchRequest: Sendable {
   /// nearest stored images (imagesearchd --verify-candidates) are matched and a homography is fitted
   /// (RANSAC). Results
   /// with SearchResult.inliers >= 12 show the same scene (an edited copy of the query, or the same
-  /// place) and come first, most inliers first; the rest follow by distance. Images queried by id or
+  /// place) and come first, by log(inliers) - 3 * distance / (the checked candidates' median distance),
+  /// so that a clearly nearer one wins over a few more inliers (inliers alone for the IP metric); the
+  /// rest follow by distance. Images queried by id or
   /// name use their stored features. Unset: the collection's own setting (ConfigureCollection), else
   /// the daemon's --verify (on by default). Collections on Milvus keep no local features, so their
   /// results are never verified.
@@ -287,7 +289,7 @@ public nonisolated struct Imagesearch_V1_SearchRequest: Sendable {
   public mutating func clearVerify() {self._verify = nil}
 
   /// Only results verified with at least this many inliers (see SearchResult.inliers; 12: the same
-  /// scene), most inliers first: of the nearest candidates checked, those that pass. At least 1.
+  /// scene), in the order above: of the nearest candidates checked, those that pass. At least 1.
   /// INVALID_ARGUMENT when the search is not verified (verify false, or the collection's setting off).
   /// Images stored without local features (added while verification was off, or on Milvus) never pass.
   public var minInliers: UInt32 {
