@@ -85,13 +85,19 @@ import TestSupport
         #expect(try ranked(searchByName.standardOutput) == ranked(before))
     }
 
-    @Test func aDataDirectoryOfAnotherModelIsRefused() throws {
-        let scratch = try TestModels.temporaryDirectory("mismatch")
-        let first = try DaemonProcess(directory: scratch, arguments: ["--model", try TestModels.mobileNetV2().path])
+    /// A daemon with the default model and recipe on a data directory first written by a daemon with
+    /// `arguments` (which has stopped); it should refuse to start.
+    private func defaultDaemon(onDataOf arguments: [String], in scratch: URL) throws -> CommandResult {
+        let first = try DaemonProcess(directory: scratch, arguments: arguments)
         first.stop()
-        let second = try Command.run(
+        return try Command.run(
             BuiltProducts.imagesearchd,
             ["--socket", scratch.appendingPathComponent("s2.sock").path, "--data-dir", first.dataDirectory.path])
+    }
+
+    @Test func aDataDirectoryOfAnotherModelIsRefused() throws {
+        let scratch = try TestModels.temporaryDirectory("mismatch")
+        let second = try defaultDaemon(onDataOf: ["--model", try TestModels.mobileNetV2().path], in: scratch)
         #expect(second.status != 0)
         #expect(second.standardError.contains("mobilenet-v2"), "\(second.standardError)")
         #expect(second.standardError.contains("model_mismatch"), "\(second.standardError)")
@@ -102,11 +108,7 @@ import TestSupport
     /// use, and opens with `--embedding reference`.
     @Test func aDataDirectoryOfAnotherRecipeIsRefused() throws {
         let scratch = try TestModels.temporaryDirectory("recipe")
-        let first = try DaemonProcess(directory: scratch, arguments: ["--embedding", "reference"])
-        first.stop()
-        let second = try Command.run(
-            BuiltProducts.imagesearchd,
-            ["--socket", scratch.appendingPathComponent("s2.sock").path, "--data-dir", first.dataDirectory.path])
+        let second = try defaultDaemon(onDataOf: ["--embedding", "reference"], in: scratch)
         #expect(second.status != 0)
         #expect(second.standardError.contains("model_mismatch"), "\(second.standardError)")
         #expect(second.standardError.contains("--embedding"), "\(second.standardError)")
