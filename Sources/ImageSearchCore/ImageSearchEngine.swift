@@ -119,8 +119,9 @@ public final class ImageSearchEngine: Sendable {
     /// `verificationCandidates` are checked geometrically against the query's local features
     /// (`GeometricVerifier`); each checked hit gets its inlier count, and those with at least
     /// `GeometricVerifier.verifiedInliers` (the same scene) come first, by inliers weighed against
-    /// distance (`VerifiedOrder`), the rest following by distance. `minInliers` then keeps only hits with at least that many inliers: a
-    /// cut-off that needs a verified search, and fails rather than return unverified hits.
+    /// distance (`VerifiedOrder`), the rest following by distance. `minInliers` then keeps only hits
+    /// with at least that many inliers: a cut-off that needs a verified search, and fails rather than
+    /// return unverified hits.
     public func search(
         _ query: SearchQuery, in collection: String = "", topK: Int = 10, maxDistance: Float? = nil, matchRotations: Bool? = nil,
         verify: Bool? = nil, minInliers: Int? = nil
@@ -143,8 +144,9 @@ public final class ImageSearchEngine: Sendable {
         }
         var (hits, matches) = try await verified(candidates, against: encoded.localFeatures, in: writer.backend)
         if turns, let networkImage = encoded.networkImage, !Self.foundUpright(hits, matches) {
-            let vectors = encoded.vectors + (await queue.encode(networkImage, orientations: Array(Self.quarterTurns.dropFirst())))
-            let turnedCandidates = try await nearest(vectors, in: writer.backend, topK: candidateCount, maxDistance: maxDistance)
+            let turned = await queue.encode(networkImage, orientations: Array(Self.quarterTurns.dropFirst()))
+            let turnedCandidates = try await nearest(
+                turned, in: writer.backend, topK: candidateCount, maxDistance: maxDistance, firstIsUpright: false, fusedWith: candidates)
             hits = try await verified(turnedCandidates, against: encoded.localFeatures, in: writer.backend, checkedBefore: matches).hits
         }
         return Array(hits.filter { $0.inliers ?? 0 >= minInliers ?? 0 }.prefix(topK))
@@ -173,19 +175,24 @@ public final class ImageSearchEngine: Sendable {
         .invalidArgument, .invalidArgument,
         "min_inliers needs a verified search, and this query has no local features: a vector query cannot be verified, nor a stored image added while verification was off")
 
-    /// The `topK` images nearest to any of `vectors` (the first is the upright view; the others are
-    /// turned views, whose distances count `turnedViewMargin` farther), each with its nearest view's
-    /// distance. The views are searched at once: on Milvus each search is a round trip.
-    func nearest(_ vectors: [[Float]], in backend: any SearchBackend, topK: Int, maxDistance: Float?) async throws -> [SearchHit] {
+    /// The `topK` images nearest to any of `vectors` (the first is the upright view unless
+    /// `firstIsUpright` is false; the others are turned views, whose distances count
+    /// `turnedViewMargin` farther) or among `earlier` (the fused hits of other views of the same query,
+    /// searched with the same `topK` and `maxDistance`), each with its nearest view's distance. The
+    /// views are searched at once: on Milvus each search is a round trip.
+    func nearest(
+        _ vectors: [[Float]], in backend: any SearchBackend, topK: Int, maxDistance: Float?, firstIsUpright: Bool = true,
+        fusedWith earlier: [SearchHit] = []
+    ) async throws -> [SearchHit] {
         let nearest = try await withThrowingTaskGroup(of: [SearchHit].self) { group in
             for (view, vector) in vectors.enumerated() {
-                let margin = view == 0 ? 0 : Self.turnedViewMargin
+                let margin = view == 0 && firstIsUpright ? 0 : Self.turnedViewMargin
                 group.addTask {
                     try await backend.search(vector, topK: topK, maxDistance: maxDistance.map { Self.removing(margin, from: $0) })
                         .map { hit in var hit = hit; hit.distance = Self.adding(margin, to: hit.distance); return hit }
                 }
             }
-            var nearest: [Int64: SearchHit] = [:]
+            var nearest = Dictionary(earlier.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for try await hits in group {
                 for hit in hits where hit.distance < nearest[hit.id]?.distance ?? .infinity { nearest[hit.id] = hit }
             }
