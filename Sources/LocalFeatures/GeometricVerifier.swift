@@ -56,10 +56,10 @@ public struct GeometricVerifier: Sendable {
 
     /// The same, with the candidate's descriptors already laid out (once for all query sets).
     private func match(query: LocalFeatureSet, candidate: LocalFeatureSet, blocks: DescriptorBlocks) -> GeometricMatch {
-        let matches = self.matches(query, blocks)
-        guard matches.count >= 5 else { return GeometricMatch(inliers: 0, isUpright: false) }
-        let from = matches.map { (query.positions[2 * $0.0], query.positions[2 * $0.0 + 1]) }
-        let to = matches.map { (candidate.positions[2 * $0.1], candidate.positions[2 * $0.1 + 1]) }
+        let pairs = descriptorMatches(query, blocks)
+        guard pairs.count >= 5 else { return GeometricMatch(inliers: 0, isUpright: false) }
+        let from = pairs.map { (query.positions[2 * $0.0], query.positions[2 * $0.0 + 1]) }
+        let to = pairs.map { (candidate.positions[2 * $0.1], candidate.positions[2 * $0.1 + 1]) }
         let tolerance = max(3, Self.inlierTolerance * Float(max(candidate.width, candidate.height)))
         let (inliers, homography) = bestFit(from: from, to: to, tolerance: tolerance)
         return GeometricMatch(inliers: inliers, isUpright: homography.map { Self.keepsUpright($0, query: query) } ?? false)
@@ -74,7 +74,7 @@ public struct GeometricVerifier: Sendable {
     }
 
     /// (query index, candidate index) of each accepted match, at most one per candidate keypoint.
-    private func matches(_ query: LocalFeatureSet, _ blocks: DescriptorBlocks) -> [(Int, Int)] {
+    private func descriptorMatches(_ query: LocalFeatureSet, _ blocks: DescriptorBlocks) -> [(Int, Int)] {
         var best: [Int: (query: Int, distance: Int)] = [:]
         for i in 0..<query.count {
             guard let nearest = blocks.nearestTwo(to: query, index: i, limit: Self.maxMatchDistance),
