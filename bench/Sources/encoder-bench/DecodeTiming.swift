@@ -27,14 +27,14 @@ struct DecodeTiming: AsyncParsableCommand {
         let preprocessor = Preprocessor(preprocessing)
         let data = try Data(contentsOf: URL(fileURLWithPath: image))
         var tensor = [Float](repeating: 0, count: preprocessor.inputCount)
-        let decodeMilliseconds = try median {
+        let decodeMilliseconds = try MedianTiming.milliseconds(runs: runs) {
             try data.withUnsafeBytes { bytes in
                 try tensor.withUnsafeMutableBufferPointer { try preprocessor.write(from: bytes, into: $0.baseAddress!) }
             }
         }
         let decoded = try data.withUnsafeBytes { try preprocessor.decoded(from: $0) }
         let extractor = LocalFeatureExtractor()
-        let featuresMilliseconds = try median { _ = extractor.featuresAsIsAndMirrored(of: decoded) }
+        let featuresMilliseconds = MedianTiming.milliseconds(runs: runs) { _ = extractor.featuresAsIsAndMirrored(of: decoded) }
         let floor = TurboJPEGFloor(data: data)
         let result: [String: Any] = [
             "decode_ms": decodeMilliseconds, "local_features_ms": featuresMilliseconds, "mode": preprocessing.mode.rawValue,
@@ -42,16 +42,5 @@ struct DecodeTiming: AsyncParsableCommand {
             "turbojpeg_eighth_ms": try floor.milliseconds(denominator: 8, runs: runs),
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
-    }
-
-    /// Median milliseconds of `runs` calls of `body`, after 5 untimed ones.
-    private func median(_ body: () throws -> Void) throws -> Double {
-        var times: [Double] = []
-        for run in 0..<(runs + 5) {
-            let start = ContinuousClock.now
-            try body()
-            if run >= 5 { times.append((ContinuousClock.now - start).milliseconds) }
-        }
-        return times.sorted()[times.count / 2]
     }
 }

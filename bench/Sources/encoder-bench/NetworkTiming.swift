@@ -23,16 +23,10 @@ struct NetworkTiming: AsyncParsableCommand {
             let vectors = encoder.features(for: batchInputs).flatMap { $0 }
             try vectors.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: features))
         }
-        for _ in 0..<3 { _ = encoder.features(for: batchInputs) }
-        var times: [Double] = []
-        for _ in 0..<runs {
-            let start = ContinuousClock.now
-            _ = encoder.features(for: batchInputs)
-            times.append((ContinuousClock.now - start).milliseconds / Double(batchInputs.count))
-        }
+        let batchMilliseconds = MedianTiming.milliseconds(runs: runs, warmUp: 3) { _ = encoder.features(for: batchInputs) }
         let steadyResident = ResidentMemory.current()
         let result: [String: Any] = [
-            "threads": threads, "batch": batchInputs.count, "ms_per_image": times.sorted()[times.count / 2],
+            "threads": threads, "batch": batchInputs.count, "ms_per_image": batchMilliseconds / Double(batchInputs.count),
             "rss_mb_after_load": residentAfterLoad / 1_048_576, "rss_mb_steady": steadyResident / 1_048_576,
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))

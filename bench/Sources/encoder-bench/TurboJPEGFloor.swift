@@ -21,16 +21,12 @@ struct TurboJPEGFloor {
             let factor = tjscalingfactor(num: 1, denom: denominator)
             let scaledWidth = tjScaledSize(width, factor), scaledHeight = tjScaledSize(height, factor)
             var pixels = [UInt8](repeating: 0, count: Int(scaledWidth * scaledHeight * 3))
-            var times: [Double] = []
-            for run in 0..<(runs + 5) {
-                let start = ContinuousClock.now
+            return try MedianTiming.milliseconds(runs: runs) {
                 let status = pixels.withUnsafeMutableBufferPointer {
                     tjDecompress2(handle, source, UInt(raw.count), $0.baseAddress, scaledWidth, 0, scaledHeight, Int32(TJPF_RGB.rawValue), 0)
                 }
                 guard status == 0 else { throw ValidationError("TurboJPEG failed: \(String(cString: tjGetErrorStr2(handle)))") }
-                if run >= 5 { times.append((ContinuousClock.now - start).milliseconds) }
             }
-            return times.sorted()[times.count / 2]
         }
     }
 }
