@@ -29,6 +29,11 @@ public struct EmbeddedBackendProvider: BackendProvider {
             searchThreads: searchThreads, snapshotInterval: snapshotInterval)
     }
 
+    public func recordedModel(of collection: String) async throws -> ModelIdentity? {
+        try Self.checkName(collection)
+        return try RecordStore.recordedModel(inDirectory: directory(of: collection))
+    }
+
     /// The spec with defaults filled in, and HNSW's parameters; refuses what this backend cannot build.
     private static func resolve(_ spec: IndexSpec) throws -> (IndexSpec, HNSWParameters?) {
         switch spec.kind {
@@ -57,10 +62,14 @@ public struct EmbeddedBackendProvider: BackendProvider {
         }
     }
 
+    private func directory(of collection: String) -> URL {
+        dataDirectory.appendingPathComponent("collections").appendingPathComponent(collection)
+    }
+
     /// Creates the collection's directory; a new one is made durable by syncing its parents.
     private func createDirectory(for collection: String) throws -> URL {
-        let collections = dataDirectory.appendingPathComponent("collections")
-        let directory = collections.appendingPathComponent(collection)
+        let directory = directory(of: collection)
+        let collections = directory.deletingLastPathComponent()
         guard !FileManager.default.fileExists(atPath: directory.path) else { return directory }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

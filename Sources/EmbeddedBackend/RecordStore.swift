@@ -262,13 +262,30 @@ final class RecordStore: Sendable {
         try db.execute("PRAGMA synchronous = FULL")
     }
 
+    /// The model the store in `directory` is bound to; nil when there is none there yet.
+    static func recordedModel(inDirectory directory: URL) throws -> ModelIdentity? {
+        let path = directory.appendingPathComponent(fileName).path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try recordedModel(SQLiteConnection(path: path, create: false))
+    }
+
+    /// Nil for a store whose creation never committed (no `meta` table, or no model in it).
+    private static func recordedModel(_ db: SQLiteConnection) throws -> ModelIdentity? {
+        let hasMeta = try db.withStatement("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'") {
+            try $0.step() && $0.int64(at: 0) > 0
+        }
+        guard hasMeta else { return nil }
+        let stored = try db.withStatement("SELECT value FROM meta WHERE key = 'model'") { try $0.step() ? $0.text(at: 0) : nil }
+        guard let stored else { return nil }
+        guard let model = try? JSONDecoder().decode(ModelIdentity.self, from: Data(stored.utf8)) else {
+            throw BackendError(.storageFailure, "\(db.path): the recorded model is unreadable; the database is damaged")
+        }
+        return model
+    }
+
     /// Records model and index in a new store; checks the model of an existing one.
     private static func bind(_ db: SQLiteConnection, collection: String, to model: ModelIdentity, index: IndexSpec) throws {
-        let stored = try db.withStatement("SELECT value FROM meta WHERE key = 'model'") { try $0.step() ? $0.text(at: 0) : nil }
-        if let stored {
-            guard let storedModel = try? JSONDecoder().decode(ModelIdentity.self, from: Data(stored.utf8)) else {
-                throw BackendError(.storageFailure, "\(db.path): the recorded model is unreadable; the database is damaged")
-            }
+        if let storedModel = try recordedModel(db) {
             guard storedModel == model else {
                 throw BackendError(.modelMismatch, """
                     collection '\(collection)' holds vectors of model \(storedModel), but this service runs model \(model); \

@@ -26,4 +26,12 @@ public struct EmbeddingRecipe: Sendable, Equatable {
     /// development set: near-duplicate R@1 0.654 → 0.781 and the original among the 40 nearest
     /// 0.929 → 0.990 against the reference recipe, at the same cost (see bench/README.md).
     public static let retrieval = EmbeddingRecipe(mode: .wholeImage, pooling: .generalizedMean(power: 3), normalizesLength: true)
+
+    /// The recipes a daemon offers, by the name its `--embedding` option takes.
+    public static let named: KeyValuePairs<String, EmbeddingRecipe> = ["retrieval": .retrieval, "reference": .reference]
+
+    /// `manifest`'s preprocessing in this recipe's framing.
+    public func preprocessing(from manifest: Preprocessing) -> Preprocessing {
+        mode.map { manifest.with(mode: $0) } ?? manifest
+    }
 }

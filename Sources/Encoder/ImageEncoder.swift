@@ -33,7 +33,7 @@ public final class ImageEncoder: Sendable {
         self.threads = max(1, threads)
         self.limits = limits
         self.recipe = recipe
-        preprocessing = recipe.mode.map { package.manifest.preprocessing.with(mode: $0) } ?? package.manifest.preprocessing
+        preprocessing = recipe.preprocessing(from: package.manifest.preprocessing)
         workspaces = WorkspacePool { [network] in network.makeWorkspace(images: Self.imagesPerPass) }
         openblas_set_num_threads(1)
     }

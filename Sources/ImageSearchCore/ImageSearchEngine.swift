@@ -32,14 +32,18 @@ public final class ImageSearchEngine: Sendable {
     /// not the model's own (average, raw), so that collections made before recipes existed, which
     /// hold the reference recipe's vectors, still open with it.
     public static func identity(of encoder: ImageEncoder) -> ModelIdentity {
-        let manifest = encoder.manifest
-        let input = encoder.preprocessing
+        identity(of: encoder.manifest, dimension: encoder.dimension, recipe: encoder.recipe)
+    }
+
+    /// The identity of the encoder `manifest` and `recipe` would make, before loading its network.
+    public static func identity(of manifest: ModelManifest, dimension: Int, recipe: EmbeddingRecipe) -> ModelIdentity {
+        let input = recipe.preprocessing(from: manifest.preprocessing)
         let crop = input.mode == .centerCrop ? "center-crop \(input.cropFraction)" : "whole-image"
-        var recipe = "\(crop), \(input.filter.rawValue), \(input.size), (x-\(input.mean))*\(input.scale)"
-        if encoder.recipe.pooling != .average || encoder.recipe.normalizesLength {
-            recipe += ", \(encoder.recipe.pooling) pooling" + (encoder.recipe.normalizesLength ? ", length 1" : "")
+        var line = "\(crop), \(input.filter.rawValue), \(input.size), (x-\(input.mean))*\(input.scale)"
+        if recipe.pooling != .average || recipe.normalizesLength {
+            line += ", \(recipe.pooling) pooling" + (recipe.normalizesLength ? ", length 1" : "")
         }
-        return ModelIdentity(name: manifest.name, weightsSHA256: manifest.weights.sha256, dimension: encoder.dimension, preprocessing: recipe)
+        return ModelIdentity(name: manifest.name, weightsSHA256: manifest.weights.sha256, dimension: dimension, preprocessing: line)
     }
 
     // MARK: Adding

@@ -34,27 +34,34 @@ public struct MilvusBackendProvider: BackendProvider {
         return MilvusBackend(connection: connection, collection: collection, milvusName: milvusName, model: model, index: index)
     }
 
+    public func recordedModel(of collection: String) async throws -> ModelIdentity? {
+        let milvusName = try configuration.milvusCollectionName(for: collection)
+        let description = try await withConnection { try await describe(milvusName, using: $0) }
+        return description.flatMap { CollectionLabel(description: $0.schema.description_p)?.model }
+    }
+
     /// Deletes the Milvus collection behind daemon collection `collection` with everything in it, if
     /// there is one. Refuses a Milvus collection that imagesearchd did not create for that collection.
     public func dropCollection(_ collection: String) async throws {
         let milvusName = try configuration.milvusCollectionName(for: collection)
+        try await withConnection { try await drop(milvusName, of: collection, using: $0) }
+    }
+
+    /// Runs `body` on a connection of its own, closed afterwards whatever happens.
+    private func withConnection<Result>(_ body: (MilvusConnection) async throws -> Result) async throws -> Result {
         let connection = try MilvusConnection(configuration)
         do {
-            try await drop(milvusName, of: collection, using: connection)
+            let result = try await body(connection)
+            await connection.close()
+            return result
         } catch {
             await connection.close()
             throw error
         }
-        await connection.close()
     }
 
     private func drop(_ milvusName: String, of collection: String, using connection: MilvusConnection) async throws {
-        var describe = Milvus_Proto_Milvus_DescribeCollectionRequest()
-        describe.collectionName = milvusName
-        let description = try await connection.call("describe collection \(milvusName)", accepting: { $0.succeeded || $0.isCollectionNotFound }) {
-            try await $0.describeCollection(describe, metadata: $1, options: $2)
-        }
-        guard description.status.succeeded else { return }
+        guard let description = try await describe(milvusName, using: connection) else { return }
         guard CollectionLabel(description: description.schema.description_p)?.imagesearchdCollection == collection else {
             throw BackendError(.invalidArgument, "Milvus collection \(milvusName) at \(connection.address) does not hold daemon collection '\(collection)'; not dropping it")
         }
@@ -63,5 +70,15 @@ public struct MilvusBackendProvider: BackendProvider {
         _ = try await connection.call("drop collection \(milvusName)") {
             try await $0.dropCollection(drop, metadata: $1, options: $2)
         }
+    }
+
+    /// The collection's description; nil when Milvus has no collection of that name.
+    private func describe(_ milvusName: String, using connection: MilvusConnection) async throws -> Milvus_Proto_Milvus_DescribeCollectionResponse? {
+        var describe = Milvus_Proto_Milvus_DescribeCollectionRequest()
+        describe.collectionName = milvusName
+        let description = try await connection.call("describe collection \(milvusName)", accepting: { $0.succeeded || $0.isCollectionNotFound }) {
+            try await $0.describeCollection(describe, metadata: $1, options: $2)
+        }
+        return description.status.succeeded ? description : nil
     }
 }

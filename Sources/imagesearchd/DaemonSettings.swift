@@ -15,7 +15,8 @@ struct DaemonSettings {
     var socketMode: mode_t = 0o660
     var dataDirectory = "/var/lib/imagesearchd"
     var model = ModelLocator.defaultModelName
-    var embedding = EmbeddingRecipe.retrieval
+    /// Nil: the recipe the default collection was made with (retrieval for a new one).
+    var embedding: EmbeddingRecipe?
     var threads = ProcessInfo.processInfo.activeProcessorCount
     var maxImageBytes = 64 << 20
     var maxImagePixels = 100_000_000
@@ -98,11 +99,10 @@ struct DaemonSettings {
     }
 
     private static func parseEmbedding(_ text: String) throws -> EmbeddingRecipe {
-        switch text.lowercased() {
-        case "retrieval": return .retrieval
-        case "reference": return .reference
-        default: throw DaemonError(.invalidConfiguration, "embedding must be retrieval or reference, not '\(text)'")
+        guard let recipe = EmbeddingRecipe.named.first(where: { $0.key == text.lowercased() })?.value else {
+            throw DaemonError(.invalidConfiguration, "embedding must be \(EmbeddingRecipe.named.map(\.key).joined(separator: " or ")), not '\(text)'")
         }
+        return recipe
     }
 
     private static func parseSwitch(_ text: String, _ name: String) throws -> Bool {

@@ -65,24 +65,39 @@ struct ImageSearchDaemon: AsyncParsableCommand {
 
     private func makeEngine(_ settings: DaemonSettings, logger: Logger) async throws -> ImageSearchEngine {
         let modelDirectory = try ModelLocator.locate(settings.model)
+        let package = try ModelPackage(directory: modelDirectory)
+        let provider: any BackendProvider = settings.milvus.map { MilvusBackendProvider(configuration: $0) }
+            ?? EmbeddedBackendProvider(dataDirectory: URL(fileURLWithPath: settings.dataDirectory), searchThreads: settings.threads)
+        let configuration = EngineConfiguration(
+            maxImageBytes: settings.maxImageBytes, index: settings.index, matchRotations: settings.matchRotations,
+            verifyMatches: settings.verify, verificationCandidates: settings.verifyCandidates)
+        let recipe = try await embeddingRecipe(settings.embedding, for: configuration.defaultCollection, in: provider, of: package.manifest)
         let encoder = try ImageEncoder(
-            modelDirectory: modelDirectory, threads: settings.threads, limits: DecodingLimits(maxPixels: settings.maxImagePixels),
-            recipe: settings.embedding)
+            package: package, threads: settings.threads, limits: DecodingLimits(maxPixels: settings.maxImagePixels), recipe: recipe)
         logger.info("model loaded", metadata: [
             "model": "\(encoder.manifest.name)", "directory": "\(modelDirectory.path)", "threads": "\(settings.threads)",
             "embedding": "\(ImageSearchEngine.identity(of: encoder).preprocessing)",
         ])
-        let provider: any BackendProvider = settings.milvus.map { MilvusBackendProvider(configuration: $0) }
-            ?? EmbeddedBackendProvider(dataDirectory: URL(fileURLWithPath: settings.dataDirectory), searchThreads: settings.threads)
-        let engine = ImageSearchEngine(
-            encoder: encoder, provider: provider,
-            configuration: EngineConfiguration(maxImageBytes: settings.maxImageBytes, index: settings.index, matchRotations: settings.matchRotations,
-                verifyMatches: settings.verify, verificationCandidates: settings.verifyCandidates),
-            logger: logger)
+        let engine = ImageSearchEngine(encoder: encoder, provider: provider, configuration: configuration, logger: logger)
         try await engine.open()
         let storage = settings.milvus.map { "milvus \($0.address)" } ?? settings.dataDirectory
         logger.info("collection opened", metadata: ["storage": "\(storage)", "index": "\(settings.index)"])
         return engine
+    }
+
+    /// The `chosen` recipe; else the one `collection` was made with, when it is one this daemon
+    /// offers, so that upgrading keeps a data directory of an earlier version (the reference recipe's
+    /// vectors) working without a flag; else, for a new collection or one of another model (refused
+    /// when opened), the retrieval recipe.
+    private func embeddingRecipe(
+        _ chosen: EmbeddingRecipe?, for collection: String, in provider: any BackendProvider, of manifest: ModelManifest
+    ) async throws -> EmbeddingRecipe {
+        if let chosen { return chosen }
+        guard let recorded = try await provider.recordedModel(of: collection) else { return .retrieval }
+        let made = EmbeddingRecipe.named.first {
+            ImageSearchEngine.identity(of: manifest, dimension: manifest.embeddingDimension, recipe: $0.value) == recorded
+        }
+        return made?.value ?? .retrieval
     }
 
     /// HTTP/2 on the Unix socket. The transport's own message limit is twice the image limit: an image

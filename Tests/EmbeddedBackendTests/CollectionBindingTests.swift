@@ -31,6 +31,29 @@ import Testing
         try await backend.close()
     }
 
+    /// What a daemon told no embedding recipe reads to keep the recipe of its data.
+    @Test func theRecordedModelIsTheOneThatCreatedTheCollection() async throws {
+        let directory = try TemporaryDirectory()
+        let provider = EmbeddedBackendProvider(dataDirectory: directory.url, searchThreads: 1)
+        #expect(try await provider.recordedModel(of: TestCollection.name) == nil)
+        let model = TestCollection.model(dimension: 8, name: "recorded-net")
+        try await TestCollection.open(in: directory, dimension: 8, model: model).close()
+        #expect(try await provider.recordedModel(of: TestCollection.name) == model)
+        #expect(try await provider.recordedModel(of: "other") == nil)
+    }
+
+    /// A store whose creation died before its first commit holds no model, and opens as new.
+    @Test func anEmptyStoreFileHasNoRecordedModel() async throws {
+        let directory = try TemporaryDirectory()
+        let collection = directory.url.appendingPathComponent("collections/\(TestCollection.name)")
+        try FileManager.default.createDirectory(at: collection, withIntermediateDirectories: true)
+        try Data().write(to: collection.appendingPathComponent("records.sqlite"))
+        let provider = EmbeddedBackendProvider(dataDirectory: directory.url, searchThreads: 1)
+        #expect(try await provider.recordedModel(of: TestCollection.name) == nil)
+        try await TestCollection.open(in: directory, dimension: 8).close()
+        #expect(try await provider.recordedModel(of: TestCollection.name) == TestCollection.model(dimension: 8))
+    }
+
     @Test(arguments: [
         IndexSpec(kind: .ivfFlat, metric: .l2, parameters: ["nlist": 128]),
         IndexSpec(kind: .flat, metric: .l2, parameters: ["ef": 10]),

@@ -85,35 +85,45 @@ import TestSupport
         #expect(try ranked(searchByName.standardOutput) == ranked(before))
     }
 
-    /// A daemon with the default model and recipe on a data directory first written by a daemon with
-    /// `arguments` (which has stopped); it should refuse to start.
-    private func defaultDaemon(onDataOf arguments: [String], in scratch: URL) throws -> CommandResult {
-        let first = try DaemonProcess(directory: scratch, arguments: arguments)
-        first.stop()
-        return try Command.run(
+    /// Runs a daemon with `second` on a data directory first written by a daemon with `first` (which
+    /// has stopped), expecting it to refuse to start: its status and output, and the data directory.
+    private func daemon(_ second: [String], onDataOf first: [String], in scratch: URL) throws -> (CommandResult, URL) {
+        let earlier = try DaemonProcess(directory: scratch, arguments: first)
+        earlier.stop()
+        let result = try Command.run(
             BuiltProducts.imagesearchd,
-            ["--socket", scratch.appendingPathComponent("s2.sock").path, "--data-dir", first.dataDirectory.path])
+            ["--socket", scratch.appendingPathComponent("s2.sock").path, "--data-dir", earlier.dataDirectory.path] + second)
+        return (result, earlier.dataDirectory)
     }
 
     @Test func aDataDirectoryOfAnotherModelIsRefused() throws {
         let scratch = try TestModels.temporaryDirectory("mismatch")
-        let second = try defaultDaemon(onDataOf: ["--model", try TestModels.mobileNetV2().path], in: scratch)
+        let (second, _) = try daemon([], onDataOf: ["--model", try TestModels.mobileNetV2().path], in: scratch)
         #expect(second.status != 0)
         #expect(second.standardError.contains("mobilenet-v2"), "\(second.standardError)")
         #expect(second.standardError.contains("model_mismatch"), "\(second.standardError)")
     }
 
     /// The embedding recipe is part of a collection's identity: a data directory made with the
-    /// reference recipe (as by earlier versions) is refused by the default recipe, with the flag to
-    /// use, and opens with `--embedding reference`.
-    @Test func aDataDirectoryOfAnotherRecipeIsRefused() throws {
+    /// reference recipe (as by earlier versions) is refused by an explicit `--embedding retrieval`,
+    /// with the flag to use, and a daemon told no recipe keeps the reference one, so that upgrading
+    /// needs no flag. A new data directory gets the retrieval recipe.
+    @Test func aDaemonToldNoRecipeKeepsTheRecipeOfItsData() throws {
         let scratch = try TestModels.temporaryDirectory("recipe")
-        let second = try defaultDaemon(onDataOf: ["--embedding", "reference"], in: scratch)
-        #expect(second.status != 0)
-        #expect(second.standardError.contains("model_mismatch"), "\(second.standardError)")
-        #expect(second.standardError.contains("--embedding"), "\(second.standardError)")
-        let third = try DaemonProcess(directory: scratch, arguments: ["--embedding", "reference"])
-        defer { third.stop() }
-        #expect(try Command.isctl(["health"], socket: third.socket).status == 0)
+        let (refused, dataDirectory) = try daemon(["--embedding", "retrieval"], onDataOf: ["--embedding", "reference"], in: scratch)
+        #expect(refused.status != 0)
+        #expect(refused.standardError.contains("model_mismatch"), "\(refused.standardError)")
+        #expect(refused.standardError.contains("--embedding"), "\(refused.standardError)")
+
+        let upgraded = try DaemonProcess(directory: scratch, dataDirectory: dataDirectory)
+        defer { upgraded.stop() }
+        #expect(try preprocessing(upgraded).hasPrefix("center-crop"))
+        let fresh = try DaemonProcess(directory: scratch.appendingPathComponent("fresh"))
+        defer { fresh.stop() }
+        #expect(try preprocessing(fresh).hasSuffix("gem 3.0 pooling, length 1"))
+    }
+
+    private func preprocessing(_ daemon: DaemonProcess) throws -> String {
+        try #require(try Command.isctl(["stats", "--json"], socket: daemon.socket).json()["preprocessing"] as? String)
     }
 }

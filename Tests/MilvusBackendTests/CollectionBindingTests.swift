@@ -35,6 +35,16 @@ struct CollectionBindingTests {
         try await collection.drop()
     }
 
+    @Test("the recorded model is the one that created the collection; none before")
+    func recordedModel() async throws {
+        let collection = TestCollection(on: try TestServers.lite())
+        #expect(try await collection.provider.recordedModel(of: collection.name) == nil)
+        let model = TestCollection.model(weights: "ef")
+        try await collection.open(model: model).close()
+        #expect(try await collection.provider.recordedModel(of: collection.name) == model)
+        try await collection.drop()
+    }
+
     @Test("an index that differs from the existing one is refused")
     func indexMismatch() async throws {
         let collection = TestCollection(on: try TestServers.lite())

@@ -38,6 +38,10 @@ public final class InMemoryBackend: SearchBackend, BackendProvider {
         return self
     }
 
+    public func recordedModel(of collection: String) async throws -> ModelIdentity? {
+        state.withLock { $0.model }
+    }
+
     public func insert(_ images: [NewImage]) async throws -> [Int64] {
         try state.withLock { state in
             if let error = state.failWrites { throw error }
