@@ -55,7 +55,7 @@ public final class ImageEncoder: Sendable {
         return run(count: images.count) { index, destination in
             let decoded = try images[index].withUnsafeBytes { try preprocessor.decoded(from: $0) }
             inspect?(index, decoded)
-            preprocessor.normalize(preprocessor.resized(decoded), into: destination)
+            preprocessor.normalize(networkInput(preprocessor.resized(decoded)), into: destination)
         }
     }
 
@@ -67,10 +67,16 @@ public final class ImageEncoder: Sendable {
         do {
             let decoded = try image.withUnsafeBytes { try preprocessor.decoded(from: $0) }
             inspect?(decoded)
-            return .success(preprocessor.resized(decoded))
+            return .success(networkInput(preprocessor.resized(decoded)))
         } catch {
             return .failure(error as? ImagingError ?? ImagingError(.corrupt, "\(error)"))
         }
+    }
+
+    /// `resized` with the recipe's low-pass filter applied.
+    private func networkInput(_ resized: RGBImage) -> RGBImage {
+        guard let lowPass = recipe.lowPass else { return resized }
+        return GaussianBlur.blurred(resized, sigma: lowPass * Double(resized.width))
     }
 
     /// Embeddings of a `networkImage(of:)` seen in each of `orientations` (quarter turns and

@@ -43,6 +43,7 @@ public final class ImageSearchEngine: Sendable {
         if recipe.pooling != .average || recipe.normalizesLength {
             line += ", \(recipe.pooling) pooling" + (recipe.normalizesLength ? ", length 1" : "")
         }
+        if let lowPass = recipe.lowPass { line += ", low-pass \(lowPass)" }
         return ModelIdentity(name: manifest.name, weightsSHA256: manifest.weights.sha256, dimension: dimension, preprocessing: line)
     }
 

@@ -120,7 +120,7 @@ import TestSupport
         #expect(try preprocessing(upgraded).hasPrefix("center-crop"))
         let fresh = try DaemonProcess(directory: scratch.appendingPathComponent("fresh"))
         defer { fresh.stop() }
-        #expect(try preprocessing(fresh).hasSuffix("gem 3.0 pooling, length 1"))
+        #expect(try preprocessing(fresh).hasSuffix("gem 3.0 pooling, length 1, low-pass 0.01"))
     }
 
     private func preprocessing(_ daemon: DaemonProcess) throws -> String {
