@@ -12,8 +12,10 @@ scores are bench/retrieval's steps 3 and 5 with exact L2 distances in numpy. Ste
    18 copies in 14 families, same random numbers for a seed), into WORK/copies; deleted as soon as the
    network has seen them (the development set's licences are research-only).
 2. Network: every dataset image and copy, preprocessed as the daemon's Preprocessor does (in Pillow), in
-   three views: centre224 (the manifest's centre crop at 224, the model's own input), whole224 (the
-   whole frame squeezed to 224×224) and whole320. Each view's map is pooled by average and GeM p = 2, 3, 4.
+   six views: centre224 (the manifest's centre crop at 224, the model's own input), whole224 (the
+   whole frame squeezed to 224×224), whole320, and whole224 blurred by a Gaussian of sigma 0.5, 1 and
+   1.5 % of the side (the retrieval recipe's low-pass). Each view's map is pooled by average and GeM
+   p = 2, 3, 4.
 3. Recipes: the descriptors of the variants below, from those pooled vectors.
 4. Scores: near duplicates = each copy against the dataset images (the gallery), R@k = its original
    among the k nearest (rank = 1 + the gallery images strictly nearer than it), overall R@1/R@5/R@40 and
@@ -55,13 +57,16 @@ EPSILON = 1e-12
 
 @dataclass(frozen=True)
 class View:
-    """One network input made from an image: its framing ("centre" crop or "whole" frame) and side."""
+    """One network input made from an image: its framing ("centre" crop or "whole" frame), its side, and
+    the sigma of a Gaussian blur of it as a fraction of the side (0: none)."""
     name: str
     framing: str
     size: int
+    low_pass: float = 0.0
 
 
-VIEWS = (View("centre224", "centre", 224), View("whole224", "whole", 224), View("whole320", "whole", 320))
+VIEWS = (View("centre224", "centre", 224), View("whole224", "whole", 224), View("whole320", "whole", 320),
+         *(View(f"whole224_lp{sigma}", "whole", 224, sigma) for sigma in (0.005, 0.01, 0.015)))
 
 
 @dataclass(frozen=True)
@@ -158,7 +163,22 @@ def network_input(path, view, preprocessing):
         left, top = (image.width - side + 1) // 2, (image.height - side + 1) // 2
         box = (left, top, left + side, top + side)
     pixels = np.asarray(image.resize((view.size, view.size), Image.Resampling.BICUBIC, box=box), np.float32)
+    if view.low_pass:
+        pixels = gaussian_blurred(pixels, view.low_pass * view.size)
     return ((pixels - preprocessing["mean"]) * preprocessing["scale"]).transpose(2, 0, 1)
+
+
+def gaussian_blurred(pixels, sigma):
+    """HxWx3 grey levels blurred as Sources/Imaging/GaussianBlur.swift does: the Gaussian sampled at whole
+    pixels out to ceil(3 sigma) and scaled to sum 1, along rows then columns, edges extended, rounded."""
+    radius = math.ceil(3 * sigma)
+    kernel = np.exp(-np.arange(-radius, radius + 1, dtype=np.float64) ** 2 / (2 * sigma * sigma))
+    kernel = (kernel / kernel.sum()).astype(np.float32)
+    for axis in (1, 0):
+        padded = np.pad(pixels, [(radius, radius) if dim == axis else (0, 0) for dim in range(3)], mode="edge")
+        pixels = sum(weight * np.take(padded, range(tap, tap + pixels.shape[axis]), axis=axis)
+                     for tap, weight in enumerate(kernel))
+    return np.clip(np.floor(pixels + 0.5), 0, 255)
 
 
 def gem(feature_maps, power):
@@ -244,6 +264,8 @@ def make_recipes(pooled, gallery_rows):
                ("centre224", "whole224"), multi_view(centre["gem3"], whole["gem3"])),
         Recipe("views_centre224_whole224_whole320_gem3", "L2n(sum of L2n GeM3) of centre224, whole224, whole320",
                ("centre224", "whole224", "whole320"), multi_view(centre["gem3"], whole["gem3"], whole320["gem3"])),
+        *[Recipe(f"whole224_lp{sigma}_gem3_l2n", f"whole frame, Gaussian low-pass sigma {sigma:g} of the side, GeM p=3, L2n",
+                 (f"whole224_lp{sigma}",), l2_normalised(pooled[f"whole224_lp{sigma}"]["gem3"])) for sigma in (0.005, 0.01, 0.015)],
         Recipe("whole224_gem3_l2n_whitened",
                f"whole224 GeM3 L2n, PCA-whitened (eigenvalue^{WHITENING_POWER}, all {whitening.dims} components) "
                "learned on the gallery itself, L2n", ("whole224",), whitening(whole_gem3)),
