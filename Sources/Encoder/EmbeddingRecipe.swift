@@ -2,8 +2,7 @@ import Imaging
 
 /// How an image becomes the vector a search compares: the framing of the network input, an optional
 /// low-pass filter of it, the pooling of the head's map and whether the vector is scaled to length 1.
-/// Part of a collection's identity:
-/// vectors made by different recipes do not compare.
+/// Part of a collection's identity: vectors made by different recipes do not compare.
 public struct EmbeddingRecipe: Sendable, Equatable {
     /// The framing; nil keeps the model manifest's.
     public var mode: Preprocessing.Mode?

@@ -24,7 +24,7 @@ import TestSupport
     }
 
     /// Collections record the recipe in their model identity. The reference recipe's line is the one
-    /// earlier versions recorded, so their data directories open with `--embedding reference`.
+    /// earlier versions recorded, so their data directories open with the reference recipe.
     @Test func theRecipeIsPartOfTheModelIdentity() throws {
         let reference = ImageSearchEngine.identity(of: try TestModels.encoder("efficientnet-lite0"))
         let retrieval = ImageSearchEngine.identity(of: try Self.encoder.get())
