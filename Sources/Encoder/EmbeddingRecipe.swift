@@ -29,7 +29,7 @@ public struct EmbeddingRecipe: Sendable, Equatable {
     /// The recipe searches use: the whole frame (nothing near the borders lost to a centre crop), a
     /// Gaussian low-pass of σ = 1% of the side (2.24 px), GeM pooling with p = 3, length 1. Chosen
     /// with bench/descriptors and bench/retrieval's transform suite on the development set (see
-    /// bench/README.md): without verification, near-duplicate R@1 0.654 → 0.802 and the original
+    /// bench/README.md): without verification, near-duplicate R@1 0.654 → 0.800 and the original
     /// among the 40 nearest 0.929 → 0.996 against the reference recipe; with it, R@1 0.952 → 0.958
     /// and blurred copies 0.795 → 0.897 against the same recipe without the low-pass.
     public static let retrieval = EmbeddingRecipe(mode: .wholeImage, pooling: .generalizedMean(power: 3), normalizesLength: true, lowPass: 0.01)
