@@ -218,11 +218,7 @@ public final class ImageSearchEngine: Sendable {
         let unchecked = head.filter { !checkedBefore.keys.contains($0.id) }
         let found = try await matches(of: unchecked, against: query, in: backend)
         let matches = checkedBefore.merging(zip(unchecked.map(\.id), found)) { first, _ in first }
-        let checked = head.map { hit in
-            var hit = hit
-            hit.inliers = matches[hit.id]??.inliers
-            return hit
-        }
+        let checked = head.map { $0.with(inliers: matches[$0.id]??.inliers) }
         return (VerifiedOrder.ordered(checked) + hits.dropFirst(checked.count), matches)
     }
 
@@ -236,11 +232,7 @@ public final class ImageSearchEngine: Sendable {
     /// `hits`, each with its inlier count against `query` when its local features are stored.
     func withInliers(_ hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend) async throws -> [SearchHit] {
         let found = try await matches(of: hits, against: query, in: backend)
-        return zip(hits, found).map { hit, match in
-            var hit = hit
-            hit.inliers = match?.inliers
-            return hit
-        }
+        return zip(hits, found).map { $0.with(inliers: $1?.inliers) }
     }
 
     /// Each hit's match against `query`; nil for a hit without local features stored.
