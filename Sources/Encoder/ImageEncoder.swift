@@ -55,26 +55,29 @@ public final class ImageEncoder: Sendable {
         return run(count: images.count) { index, destination in
             let decoded = try images[index].withUnsafeBytes { try preprocessor.decoded(from: $0) }
             inspect?(index, decoded)
-            preprocessor.normalize(networkInput(preprocessor.resized(decoded)), into: destination)
+            preprocessor.normalize(networkInput(decoded, preprocessor), into: destination)
         }
     }
 
-    /// One encoded image decoded, turned upright, resized to the network's input side and low-passed
-    /// as the recipe says, ready for `embed(_:orientations:)`: a search embeds views of it in stages
+    /// One encoded image decoded, turned upright, straightened, resized to the network's input side
+    /// and low-passed as the recipe says, ready for `embed(_:orientations:)`: a search embeds views of it in stages
     /// and decodes once. The decoded image is handed to `inspect` first.
     public func networkImage(of image: Data, inspect: ((RGBImage) -> Void)? = nil) -> Result<RGBImage, ImagingError> {
         let preprocessor = Preprocessor(preprocessing, limits: limits)
         do {
             let decoded = try image.withUnsafeBytes { try preprocessor.decoded(from: $0) }
             inspect?(decoded)
-            return .success(networkInput(preprocessor.resized(decoded)))
+            return .success(networkInput(decoded, preprocessor))
         } catch {
             return .failure(error as? ImagingError ?? ImagingError(.corrupt, "\(error)"))
         }
     }
 
-    /// `resized` with the recipe's low-pass filter applied.
-    private func networkInput(_ resized: RGBImage) -> RGBImage {
+    /// What the network sees of a `decoded` image: straightened, framed and resized by
+    /// `preprocessor`, low-passed, as the recipe says.
+    private func networkInput(_ decoded: RGBImage, _ preprocessor: Preprocessor) -> RGBImage {
+        let straightened = recipe.straightensTurnedPhotos ? TurnedPhoto(in: decoded)?.upright(from: decoded) ?? decoded : decoded
+        let resized = preprocessor.resized(straightened)
         guard let lowPass = recipe.lowPass else { return resized }
         return GaussianBlur.blurred(resized, sigma: lowPass * Double(resized.width))
     }

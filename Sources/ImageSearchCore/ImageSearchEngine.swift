@@ -44,6 +44,7 @@ public final class ImageSearchEngine: Sendable {
             line += ", \(recipe.pooling) pooling" + (recipe.normalizesLength ? ", length 1" : "")
         }
         if let lowPass = recipe.lowPass { line += ", low-pass \(lowPass)" }
+        if recipe.straightensTurnedPhotos { line += ", turned photos straightened" }
         return ModelIdentity(name: manifest.name, weightsSHA256: manifest.weights.sha256, dimension: dimension, preprocessing: line)
     }
 

@@ -15,7 +15,7 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Model name or model directory (default efficientnet-lite0, looked up in $IMAGESEARCH_MODELS, ~/.local/share/imagesearchd/models, /usr/local/share/imagesearchd/models, /usr/share/imagesearchd/models).", valueName: "name|dir"))
     var model: String?
 
-    @Option(help: ArgumentHelp("How images become vectors: retrieval (the whole frame, GeM pooling, length 1) or reference (the model's own recipe: centre crop, average pooling; what data directories made by earlier versions hold). Part of each collection's identity. Default: the recipe the default collection was made with, retrieval for a new one.", valueName: "recipe"))
+    @Option(help: ArgumentHelp("How images become vectors: retrieval (turned photos straightened, the whole frame, GeM pooling, length 1), retrieval-v1 (the same without straightening: what data directories made by the first release with it hold) or reference (the model's own recipe: centre crop, average pooling; what data directories made by earlier versions hold). Part of each collection's identity. Default: the recipe the default collection was made with, retrieval for a new one.", valueName: "recipe"))
     var embedding: String?
 
     @Option(help: ArgumentHelp("Threads for encoding and search (default: the number of CPUs).", valueName: "n"))

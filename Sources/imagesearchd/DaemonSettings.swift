@@ -100,7 +100,7 @@ struct DaemonSettings {
 
     private static func parseEmbedding(_ text: String) throws -> EmbeddingRecipe {
         guard let recipe = EmbeddingRecipe.named.first(where: { $0.key == text.lowercased() })?.value else {
-            throw DaemonError(.invalidConfiguration, "embedding must be \(EmbeddingRecipe.named.map(\.key).joined(separator: " or ")), not '\(text)'")
+            throw DaemonError(.invalidConfiguration, "embedding must be one of \(EmbeddingRecipe.named.map(\.key).joined(separator: ", ")), not '\(text)'")
         }
         return recipe
     }

@@ -36,6 +36,21 @@ import TestSupport
         #expect(zip(gem, average).filter { $0 > $1 * 1.2 }.count > gem.count / 4)
     }
 
+    /// A copy turned inside a grown grey frame embeds near its source once straightened; the first
+    /// retrieval recipe, which sees the grey corners, puts it several times farther.
+    @Test(arguments: ["chelsea", "rocket"])
+    func aTurnedCopyEmbedsNearItsSource(stem: String) throws {
+        let photo = try TestImages.photo(stem)
+        let copy = TestImages.jpeg(photo.turnedInGrownFrame(degrees: 18, fill: (128, 128, 128)), quality: 95)
+        func distance(_ recipe: EmbeddingRecipe) throws -> Float {
+            let vectors = try TestModels.encoder("efficientnet-lite0", recipe: recipe).embed([try Fixtures.photo(stem), copy]).map { try $0.get() }
+            return zip(vectors[0], vectors[1]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        }
+        let straightened = try distance(.retrieval), unstraightened = try distance(.retrievalV1)
+        #expect(straightened < 0.15)
+        #expect(unstraightened > 3 * straightened)
+    }
+
     @Test func theRetrievalRecipeFramesTheWholeImage() throws {
         let encoder = try TestModels.encoder("efficientnet-lite0", recipe: .retrieval)
         #expect(encoder.preprocessing.mode == .wholeImage)

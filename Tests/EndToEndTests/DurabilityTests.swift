@@ -104,23 +104,24 @@ import TestSupport
         #expect(second.standardError.contains("model_mismatch"), "\(second.standardError)")
     }
 
-    /// The embedding recipe is part of a collection's identity: a data directory made with the
-    /// reference recipe (as by earlier versions) is refused by an explicit `--embedding retrieval`,
-    /// with the flag to use, and a daemon told no recipe keeps the reference one, so that upgrading
-    /// needs no flag. A new data directory gets the retrieval recipe.
-    @Test func aDaemonToldNoRecipeKeepsTheRecipeOfItsData() throws {
+    /// The embedding recipe is part of a collection's identity: a data directory made with an older
+    /// recipe (the reference one, as by versions before recipes; the first retrieval one) is refused
+    /// by an explicit `--embedding retrieval`, with the flag to use, and a daemon told no recipe keeps
+    /// the older one, so that upgrading needs no flag. A new data directory gets the retrieval recipe.
+    @Test(arguments: [("reference", "center-crop 0.875, bicubic, 224, (x-127.0)*0.0078125"), ("retrieval-v1", "whole-image, bicubic, 224, (x-127.0)*0.0078125, gem 3.0 pooling, length 1, low-pass 0.01")])
+    func aDaemonToldNoRecipeKeepsTheRecipeOfItsData(older: String, olderPreprocessing: String) throws {
         let scratch = try TestModels.temporaryDirectory("recipe")
-        let (refused, dataDirectory) = try daemon(["--embedding", "retrieval"], onDataOf: ["--embedding", "reference"], in: scratch)
+        let (refused, dataDirectory) = try daemon(["--embedding", "retrieval"], onDataOf: ["--embedding", older], in: scratch)
         #expect(refused.status != 0)
         #expect(refused.standardError.contains("model_mismatch"), "\(refused.standardError)")
         #expect(refused.standardError.contains("--embedding"), "\(refused.standardError)")
 
         let upgraded = try DaemonProcess(directory: scratch, dataDirectory: dataDirectory)
         defer { upgraded.stop() }
-        #expect(try preprocessing(upgraded).hasPrefix("center-crop"))
+        #expect(try preprocessing(upgraded) == olderPreprocessing)
         let fresh = try DaemonProcess(directory: scratch.appendingPathComponent("fresh"))
         defer { fresh.stop() }
-        #expect(try preprocessing(fresh).hasSuffix("gem 3.0 pooling, length 1, low-pass 0.01"))
+        #expect(try preprocessing(fresh) == "whole-image, bicubic, 224, (x-127.0)*0.0078125, gem 3.0 pooling, length 1, low-pass 0.01, turned photos straightened")
     }
 
     private func preprocessing(_ daemon: DaemonProcess) throws -> String {

@@ -23,13 +23,16 @@ import TestSupport
         try Fixtures.goldenStems.map { ImageSubmission(data: try Fixtures.photo($0), name: "/photos/\($0)") }
     }
 
-    /// Collections record the recipe in their model identity. The reference recipe's line is the one
-    /// earlier versions recorded, so their data directories open with the reference recipe.
+    /// Collections record the recipe in their model identity. The older recipes' lines are the ones
+    /// earlier versions recorded, so their data directories open with those recipes.
     @Test func theRecipeIsPartOfTheModelIdentity() throws {
         let reference = ImageSearchEngine.identity(of: try TestModels.encoder("efficientnet-lite0"))
         let retrieval = ImageSearchEngine.identity(of: try Self.encoder.get())
+        let manifest = try Self.encoder.get().manifest
+        let firstRetrieval = ImageSearchEngine.identity(of: manifest, dimension: retrieval.dimension, recipe: .retrievalV1)
         #expect(reference.preprocessing == "center-crop 0.875, bicubic, 224, (x-127.0)*0.0078125")
-        #expect(retrieval.preprocessing == "whole-image, bicubic, 224, (x-127.0)*0.0078125, gem 3.0 pooling, length 1, low-pass 0.01")
+        #expect(firstRetrieval.preprocessing == "whole-image, bicubic, 224, (x-127.0)*0.0078125, gem 3.0 pooling, length 1, low-pass 0.01")
+        #expect(retrieval.preprocessing == firstRetrieval.preprocessing + ", turned photos straightened")
         #expect(reference.weightsSHA256 == retrieval.weightsSHA256)
     }
 
