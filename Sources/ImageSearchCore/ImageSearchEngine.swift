@@ -116,18 +116,18 @@ public final class ImageSearchEngine: Sendable {
     /// turned by 90°, 180° and 270°, each view is searched, and each stored image keeps its nearest
     /// view's distance: a photo stored sideways or upside down is then found like an upright one. The
     /// union of the views' top k holds the fused top k exactly. A verified search turns the query
-    /// only when its upright view does not find the query's scene upright (its first result verified,
-    /// by a homography that keeps the query's horizontal within 45°): the local features are
+    /// only when its upright view does not find the query's scene upright (its first verified result
+    /// verified by a homography that keeps the query's horizontal within 45°): the local features are
     /// rotation-invariant, so that result is what the query shows, and the turned views would cost
     /// as much time again. A quarter-turned copy verifies turned, and gets the turned views.
     ///
     /// With `verify` (default: the collection's setting, else the configuration's), the nearest
     /// `verificationCandidates` are checked geometrically against the query's local features
-    /// (`GeometricVerifier`); each checked hit gets its inlier count, and those with at least
-    /// `GeometricVerifier.verifiedInliers` (the same scene) come first, by inliers weighed against
-    /// distance (`VerifiedOrder`), the rest following by distance. `minInliers` then keeps only hits
-    /// with at least that many inliers: a cut-off that needs a verified search, and fails rather than
-    /// return unverified hits.
+    /// (`GeometricVerifier`); each checked hit gets its inlier count (at least
+    /// `GeometricVerifier.verifiedInliers`: the same scene), the checked hits are ordered by inliers
+    /// weighed against distance (`VerifiedOrder`), and the rest follow by distance. `minInliers` then
+    /// keeps only hits with at least that many inliers: a cut-off that needs a verified search, and
+    /// fails rather than return unverified hits.
     public func search(
         _ query: SearchQuery, in collection: String = "", topK: Int = 10, maxDistance: Float? = nil, matchRotations: Bool? = nil,
         verify: Bool? = nil, minInliers: Int? = nil
@@ -208,7 +208,7 @@ public final class ImageSearchEngine: Sendable {
     }
 
     /// `hits` with the first `verificationCandidates` checked: those with local features stored get
-    /// their inlier counts, and verified ones come first (`VerifiedOrder`), the order otherwise kept.
+    /// their inlier counts, and the checked ones are reordered (`VerifiedOrder`), the rest kept.
     /// Also each checked hit's match, for a later call's `checkedBefore` (the same query): hits found
     /// there are not checked again.
     private func verified(
@@ -223,11 +223,13 @@ public final class ImageSearchEngine: Sendable {
         return (VerifiedOrder.ordered(checked) + hits.dropFirst(checked.count), matches)
     }
 
-    /// Whether the first of verified `hits` shows the query's scene upright: then turned views of the
-    /// query cannot find more.
+    /// Whether the first verified one of ordered `hits` shows the query's scene upright: then turned
+    /// views of the query cannot find more.
     private static func foundUpright(_ hits: [SearchHit], _ matches: [Int64: GeometricMatch?]) -> Bool {
-        guard let first = hits.first, let match = matches[first.id] ?? nil else { return false }
-        return match.inliers >= GeometricVerifier.verifiedInliers && match.isUpright
+        guard let first = hits.first(where: { $0.inliers ?? 0 >= GeometricVerifier.verifiedInliers }), let match = matches[first.id] ?? nil else {
+            return false
+        }
+        return match.isUpright
     }
 
     /// `hits`, each with its inlier count against `query` when its local features are stored.

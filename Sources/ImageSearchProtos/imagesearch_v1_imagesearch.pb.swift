@@ -273,10 +273,10 @@ public nonisolated struct Imagesearch_V1_SearchRequest: Sendable {
   /// nearest stored images (imagesearchd --verify-candidates) are matched and a homography is fitted
   /// (RANSAC). Results
   /// with SearchResult.inliers >= 12 show the same scene (an edited copy of the query, or the same
-  /// place) and come first, by log(inliers) - 3 * distance / (the checked candidates' median distance),
-  /// so that a clearly nearer one wins over a few more inliers (inliers alone for the IP metric); the
-  /// rest follow by distance. Images queried by id or
-  /// name use their stored features. Unset: the collection's own setting (ConfigureCollection), else
+  /// place). The checked results are ordered by log(inliers) - 3 * distance / (the checked candidates'
+  /// median distance), a result with no match counting one inlier: a clearly nearer one wins over a
+  /// few more inliers (inliers alone for the IP metric). The rest follow by distance. Images queried
+  /// by id or name use their stored features. Unset: the collection's own setting (ConfigureCollection), else
   /// the daemon's --verify (on by default). Collections on Milvus keep no local features, so their
   /// results are never verified.
   public var verify: Bool {
