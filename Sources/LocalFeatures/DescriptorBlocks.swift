@@ -33,53 +33,44 @@ public struct DescriptorBlocks: Sendable {
 
     /// The descriptor nearest to `query`'s descriptor `index` (the first of equals), its distance and
     /// the distance of the next nearest (equal to it when two are as near; 256 when there is no
-    /// other); nil when no descriptor is nearer than `limit`, or there is none.
+    /// other); nil when no descriptor is nearer than `limit`, or there is none. One pass: each lane
+    /// keeps its nearest, the block it was in (the first of equals) and its runner-up.
     public func nearestTwo(to query: LocalFeatureSet, index: Int, limit: Int) -> (index: Int, distance: Int, secondDistance: Int)? {
         guard count > 0 else { return nil }
         let words = query.descriptors, at = index * Self.words
-        let descriptor = (words[at], words[at + 1], words[at + 2], words[at + 3])
-        return withUnsafeTemporaryAllocation(of: SIMD8<UInt64>.self, capacity: blockCount) { distances in
-            let lowest = self.distances(to: descriptor, into: distances)
-            guard lowest < limit else { return nil }
-            return Self.positionAndRunnerUp(of: UInt64(lowest), in: distances)
-        }
-    }
-
-    /// Writes the distances from `descriptor` to every block (the padding lanes at `UInt64.max`) and
-    /// returns the smallest.
-    private func distances(
-        to descriptor: (UInt64, UInt64, UInt64, UInt64), into distances: UnsafeMutableBufferPointer<SIMD8<UInt64>>
-    ) -> Int {
-        let q0 = SIMD8(repeating: descriptor.0), q1 = SIMD8(repeating: descriptor.1)
-        let q2 = SIMD8(repeating: descriptor.2), q3 = SIMD8(repeating: descriptor.3)
-        var lowest = SIMD8<UInt64>(repeating: .max)
+        let q0 = SIMD8(repeating: words[at]), q1 = SIMD8(repeating: words[at + 1])
+        let q2 = SIMD8(repeating: words[at + 2]), q3 = SIMD8(repeating: words[at + 3])
+        var lowest = SIMD8<UInt64>(repeating: .max), second = SIMD8<UInt64>(repeating: .max)
+        var lowestBlock = SIMD8<UInt64>(repeating: 0)
         rows.withUnsafeBufferPointer { rows in
             for block in 0..<blockCount {
                 let row = rows.baseAddress! + block * Self.words
                 var distance = (row[0] ^ q0).nonzeroBitCount &+ (row[1] ^ q1).nonzeroBitCount
                 distance &+= (row[2] ^ q2).nonzeroBitCount &+ (row[3] ^ q3).nonzeroBitCount
                 if block == blockCount - 1 { distance.replace(with: .max, where: padding) }
-                distances[block] = distance
+                second = pointwiseMin(second, pointwiseMax(lowest, distance))
+                lowestBlock.replace(with: SIMD8(repeating: UInt64(block)), where: distance .< lowest)
                 lowest = pointwiseMin(lowest, distance)
             }
         }
-        return Int(lowest.min())
+        let first = lowest.min()
+        guard first < UInt64(limit) else { return nil }
+        return Self.combineLanes(lowest: lowest, lowestBlock: lowestBlock, second: second, first: first)
     }
 
-    /// Where the smallest distance `first` is (its first lane), and the next smallest distance.
-    private static func positionAndRunnerUp(of first: UInt64, in distances: UnsafeMutableBufferPointer<SIMD8<UInt64>>) -> (index: Int, distance: Int, secondDistance: Int) {
-        let target = SIMD8<UInt64>(repeating: first)
-        var position = -1, equals = 0
-        for (block, values) in distances.enumerated() where any(values .== target) {
-            for lane in 0..<8 where values[lane] == first {
-                if position < 0 { position = block * 8 + lane }
-                equals += 1
-            }
+    /// The nearest over all lanes (the smallest index among equals), and the runner-up: the best of
+    /// every lane's runner-up and of the other lanes' nearest.
+    private static func combineLanes(
+        lowest: SIMD8<UInt64>, lowestBlock: SIMD8<UInt64>, second: SIMD8<UInt64>, first: UInt64
+    ) -> (index: Int, distance: Int, secondDistance: Int) {
+        var position = Int.max, lane = 0
+        for candidate in 0..<8 where lowest[candidate] == first {
+            let index = Int(lowestBlock[candidate]) * 8 + candidate
+            if index < position { (position, lane) = (index, candidate) }
         }
-        guard equals == 1 else { return (position, Int(first), Int(first)) }
-        distances[position / 8][position % 8] = .max
-        var second = SIMD8<UInt64>(repeating: 256)
-        for values in distances { second = pointwiseMin(second, values) }
-        return (position, Int(first), Int(second.min()))
+        var others = lowest
+        others[lane] = .max
+        let runnerUp = min(pointwiseMin(second, others).min(), 256)
+        return (position, Int(first), Int(runnerUp))
     }
 }
