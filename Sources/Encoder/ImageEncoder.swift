@@ -76,7 +76,7 @@ public final class ImageEncoder: Sendable {
     /// What the network sees of a `decoded` image: straightened, framed and resized by
     /// `preprocessor`, low-passed, as the recipe says.
     private func networkInput(_ decoded: RGBImage, _ preprocessor: Preprocessor) -> RGBImage {
-        let straightened = recipe.straightensTurnedPhotos ? TurnedPhoto(in: decoded)?.upright(from: decoded) ?? decoded : decoded
+        let straightened = recipe.straightensTurnedPhotos ? TurnedPhoto.straightened(decoded) ?? decoded : decoded
         let resized = preprocessor.resized(straightened)
         guard let lowPass = recipe.lowPass else { return resized }
         return GaussianBlur.blurred(resized, sigma: lowPass * Double(resized.width))

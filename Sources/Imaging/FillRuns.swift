@@ -37,7 +37,7 @@ struct FillRuns {
     }
 
     /// The median colour of the four corner pixels, when all four are within `tolerance` of it.
-    private static func cornerColour(of image: RGBImage) -> [Int]? {
+    static func cornerColour(of image: RGBImage) -> [Int]? {
         let corners = [(0, 0), (image.width - 1, 0), (0, image.height - 1), (image.width - 1, image.height - 1)].map { x, y in
             (0..<3).map { Int(image.pixels[(y * image.width + x) * 3 + $0]) }
         }

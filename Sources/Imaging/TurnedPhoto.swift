@@ -24,6 +24,20 @@ public struct TurnedPhoto: Sendable, Equatable {
     /// …and adjacent sides' directions by this much from a right angle (its cosine).
     static let rightAngleTolerance = 0.035
     static let smallestTurn = 1.0 * Double.pi / 180
+    /// Larger images are shrunk to this longer side before the search (the network sees 224 pixels of
+    /// them): the work stays the same for any size, and an image of one colour throughout, whose
+    /// every row and column is a run of fill, costs a million pixels at most.
+    static let workingSide = 1024
+
+    /// `image` with the turned photo in it cut out upright; nil when it holds none. Most photos stop
+    /// at their corners, which are not one colour.
+    public static func straightened(_ image: RGBImage) -> RGBImage? {
+        guard image.width >= 2, image.height >= 2, FillRuns.cornerColour(of: image) != nil else { return nil }
+        let longer = max(image.width, image.height)
+        let working = longer <= workingSide ? image : image.resized(
+            width: max(1, image.width * workingSide / longer), height: max(1, image.height * workingSide / longer), filter: .bilinear)
+        return TurnedPhoto(in: working)?.upright(from: working)
+    }
 
     /// The turned photo in `image`, or nil when `image` is not one.
     public init?(in image: RGBImage) {

@@ -48,6 +48,18 @@ import TestSupport
         #expect(TurnedPhoto(in: copy) == nil)
     }
 
+    /// A large turned photo is found on a copy of at most 1,024 pixels a side and cut out at that
+    /// scale; a large image of one colour throughout is declined.
+    @Test func largeImagesAreStraightenedAtAWorkingSize() throws {
+        let photo = try TestImages.photo("chelsea")
+        let large = photo.resized(width: photo.width * 4, height: photo.height * 4, filter: .bilinear).turnedInGrownFrame(degrees: 9, fill: (255, 255, 255))
+        let straightened = try #require(TurnedPhoto.straightened(large))
+        #expect(max(straightened.width, straightened.height) <= 1024)
+        #expect(abs(Double(straightened.width) / Double(straightened.height) - Double(photo.width) / Double(photo.height)) < 0.03)
+        #expect(TurnedPhoto.straightened(RGBImage(width: 3000, height: 2000, pixels: [UInt8](repeating: 255, count: 3000 * 2000 * 3))) == nil)
+        #expect(TurnedPhoto.straightened(photo) == nil)
+    }
+
     @Test(arguments: Fixtures.goldenStems)
     func leavesPhotosAsTakenAlone(stem: String) throws {
         #expect(TurnedPhoto(in: try TestImages.photo(stem)) == nil)
