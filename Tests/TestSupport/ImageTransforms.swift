@@ -25,13 +25,7 @@ extension RGBImage {
                 let dx = Double(x) - cx, dy = Double(y) - cy
                 let sx = cosine * dx - sine * dy + cx, sy = sine * dx + cosine * dy + cy
                 guard sx >= 0, sy >= 0, sx <= Double(width - 1), sy <= Double(height - 1) else { continue }
-                let x0 = Int(sx), y0 = Int(sy), x1 = min(x0 + 1, width - 1), y1 = min(y0 + 1, height - 1)
-                let fx = sx - Double(x0), fy = sy - Double(y0)
-                for c in 0..<3 {
-                    let top = Double(pixels[(y0 * width + x0) * 3 + c]) * (1 - fx) + Double(pixels[(y0 * width + x1) * 3 + c]) * fx
-                    let bottom = Double(pixels[(y1 * width + x0) * 3 + c]) * (1 - fx) + Double(pixels[(y1 * width + x1) * 3 + c]) * fx
-                    out[(y * width + x) * 3 + c] = UInt8((top * (1 - fy) + bottom * fy).rounded())
-                }
+                for c in 0..<3 { out[(y * width + x) * 3 + c] = bilinear(x: sx, y: sy, channel: c) }
             }
         }
         return RGBImage(width: width, height: height, pixels: out)
@@ -58,6 +52,7 @@ extension RGBImage {
         return RGBImage(width: frameWidth, height: frameHeight, pixels: out)
     }
 
+    /// Channel `channel` at (`x`, `y`), interpolated bilinearly, clamped to the edges.
     private func bilinear(x: Double, y: Double, channel: Int) -> UInt8 {
         let x = min(max(x, 0), Double(width - 1)), y = min(max(y, 0), Double(height - 1))
         let x0 = Int(x), y0 = Int(y), x1 = min(x0 + 1, width - 1), y1 = min(y0 + 1, height - 1)
