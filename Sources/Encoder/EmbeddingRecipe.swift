@@ -1,8 +1,9 @@
 import Imaging
 
 /// How an image becomes the vector a search compares: the framing of the network input (and whether a
-/// photo turned inside a filled frame is cut out upright first), an optional low-pass filter of it, the pooling of the head's map and whether the vector is scaled to length 1.
-/// Part of a collection's identity: vectors made by different recipes do not compare.
+/// photo turned inside a filled frame is cut out upright first), an optional low-pass filter of it,
+/// the pooling of the head's map and whether the vector is scaled to length 1. Part of a
+/// collection's identity: vectors made by different recipes do not compare.
 public struct EmbeddingRecipe: Sendable, Equatable {
     /// The framing; nil keeps the model manifest's.
     public var mode: Preprocessing.Mode?
@@ -41,7 +42,8 @@ public struct EmbeddingRecipe: Sendable, Equatable {
         mode: .wholeImage, pooling: .generalizedMean(power: 3), normalizesLength: true, lowPass: 0.01, straightensTurnedPhotos: true)
 
     /// The retrieval recipe as first released, without straightening: what collections made by that
-    /// release hold, kept so that they still open.
+    /// release hold, kept so that they still open. Spelled out rather than derived from `retrieval`,
+    /// so that later changes to that recipe leave it as it was.
     public static let retrievalV1 = EmbeddingRecipe(mode: .wholeImage, pooling: .generalizedMean(power: 3), normalizesLength: true, lowPass: 0.01)
 
     /// The recipes a daemon offers, by the name its `--embedding` option takes.

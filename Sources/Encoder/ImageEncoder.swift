@@ -60,8 +60,8 @@ public final class ImageEncoder: Sendable {
     }
 
     /// One encoded image decoded, turned upright, straightened, resized to the network's input side
-    /// and low-passed as the recipe says, ready for `embed(_:orientations:)`: a search embeds views of it in stages
-    /// and decodes once. The decoded image is handed to `inspect` first.
+    /// and low-passed as the recipe says, ready for `embed(_:orientations:)`: a search embeds views of
+    /// it in stages and decodes once. The decoded image is handed to `inspect` first.
     public func networkImage(of image: Data, inspect: ((RGBImage) -> Void)? = nil) -> Result<RGBImage, ImagingError> {
         let preprocessor = Preprocessor(preprocessing, limits: limits)
         do {

@@ -29,7 +29,7 @@ public enum VerifiedOrder {
 
     /// log(inliers), less the distance weighed against `scale` when there is one.
     private static func score(_ hit: SearchHit, scale: Double?) -> Double {
-        let inliers = log(Double(max(hit.inliers ?? 1, 1)))
+        let inliers = log(Double(max(hit.inliers ?? 0, 1)))
         guard let scale else { return inliers }
         return inliers - distanceWeight * Double(hit.distance) / scale
     }
