@@ -31,6 +31,18 @@ import TestSupport
         }
     }
 
+    /// A blur (σ 1 % of the width) leaves corners of low contrast, which the extractor searches again
+    /// for with its low-contrast threshold: enough of them match the sharp original to verify it.
+    /// (With the usual threshold alone, rocket kept 17 keypoints and 5 inliers.)
+    @Test(arguments: Fixtures.goldenStems)
+    func aBlurredCopyKeepsItsKeypointsAndVerifies(stem: String) throws {
+        let photo = try TestImages.photo(stem)
+        let query = extractor.features(of: GaussianBlur.blurred(photo, sigma: 0.01 * Double(photo.width)))
+        let inliers = verifier.match(query: query, candidate: extractor.features(of: photo)).inliers
+        #expect(query.count >= 60, "\(stem): \(query.count) keypoints")
+        #expect(inliers >= GeometricVerifier.verifiedInliers, "\(stem): \(inliers) inliers")
+    }
+
     /// The match says which way up the query shows the candidate: upright through small turns, crops
     /// and mirroring, not when turned by a quarter turn or a half turn.
     @Test(arguments: Fixtures.goldenStems)
