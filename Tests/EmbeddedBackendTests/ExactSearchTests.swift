@@ -31,11 +31,12 @@ import Testing
         try await fixture.backend.close()
     }
 
-    /// Above 20k rows the scan is split across threads; the merged answer must still be exact.
+    /// Vectors filling more than one chunk (256-d rows make 4,096-row chunks) are scanned by several
+    /// threads; the merged answer must still be exact.
     @Test(arguments: [Metric.l2, .innerProduct])
     func parallelScanMatchesBruteForce(metric: Metric) async throws {
-        let fixture = try await Fixture(metric: metric, count: 25_000, dimension: 16, searchThreads: 2)
-        for query in TestVectors.random(count: 10, dimension: 16, seed: 13) {
+        let fixture = try await Fixture(metric: metric, count: 10_000, dimension: 256, searchThreads: 2)
+        for query in TestVectors.random(count: 10, dimension: 256, seed: 13) {
             let hits = try await fixture.backend.search(query, topK: 20, maxDistance: nil)
             let reference = BruteForce.ranked(query, among: fixture.items, metric: metric)
             SearchExpectations.expectExact(hits, reference: Array(reference.prefix(20)), items: fixture.items, query: query, metric: metric)
