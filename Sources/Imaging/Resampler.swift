@@ -53,25 +53,28 @@ struct Resampler {
         return resampleColumns(narrowed, coefficients: vertical, rowOffset: firstRow, height: height)
     }
 
+    /// Horizontal pass: each output pixel's channels summed over its taps' contiguous source pixels.
     private static func resampleRows(_ image: RGBImage, rows: Range<Int>, coefficients: Coefficients, width: Int) -> RGBImage {
         var out = [UInt8](repeating: 0, count: rows.count * width * 3)
         image.pixels.withUnsafeBufferPointer { source in
             coefficients.weights.withUnsafeBufferPointer { weights in
-                for (outRow, row) in rows.enumerated() {
-                    let sourceRow = row * image.width * 3
-                    for x in 0..<width {
-                        let start = coefficients.starts[x], k = x * coefficients.taps
-                        var r: Int32 = 1 << (precisionBits - 1), g = r, b = r
-                        for tap in 0..<coefficients.counts[x] {
-                            let at = sourceRow + (start + tap) * 3, w = weights[k + tap]
-                            r &+= Int32(source[at]) &* w
-                            g &+= Int32(source[at + 1]) &* w
-                            b &+= Int32(source[at + 2]) &* w
+                out.withUnsafeMutableBufferPointer { out in
+                    for (outRow, row) in rows.enumerated() {
+                        let sourceRow = source.baseAddress! + row * image.width * 3
+                        let target = out.baseAddress! + outRow * width * 3
+                        for x in 0..<width {
+                            let first = sourceRow + coefficients.starts[x] * 3, weight = weights.baseAddress! + x * coefficients.taps
+                            var r: Int32 = 1 << (precisionBits - 1), g = r, b = r
+                            for tap in 0..<coefficients.counts[x] {
+                                let pixel = first + tap * 3, w = weight[tap]
+                                r &+= Int32(pixel[0]) &* w
+                                g &+= Int32(pixel[1]) &* w
+                                b &+= Int32(pixel[2]) &* w
+                            }
+                            target[x * 3] = clip(r)
+                            target[x * 3 + 1] = clip(g)
+                            target[x * 3 + 2] = clip(b)
                         }
-                        let to = (outRow * width + x) * 3
-                        out[to] = clip(r)
-                        out[to + 1] = clip(g)
-                        out[to + 2] = clip(b)
                     }
                 }
             }
