@@ -38,6 +38,13 @@ Called by `bench/retrieval` with a daemon serving an empty data directory. Steps
    average over all queries, not over datasets.
 6. Stats of the gallery (count, index_memory_bytes) and the client-side latency of its near-duplicate
    Search calls (one persistent channel).
+7. Latency in a larger gallery (`--latency-gallery N`, 10,000 by default; skipped with --quick):
+   fillers are added to the gallery until it holds N images: more copies of the originals, drawn
+   with seeds after the run's (seed + 1, seed + 2, …) and named `filler/<seed>/<family>/<k>/…`, real
+   photos with local features like the rest (the edits without randomness repeat the run's copies
+   and are stored once, so each seed adds about 2,700). Then every LATENCY_STRIDE-th copy is searched again in
+   the gallery (top 10) and timed the same way. The scores above are all measured before the
+   fillers arrive.
 
 Prints readable lines (a table per family, one per dataset), then one JSON object as the last line;
 progress goes to stderr.
@@ -68,6 +75,7 @@ DATASET = "dataset"
 QUICK_ORIGINALS = 15
 MAX_MESSAGE_BYTES = 64 << 20
 PROGRESS_EVERY = 500
+LATENCY_STRIDE = 4
 NEAR_DUPLICATE_TOP_K = 10
 VERIFIED_INLIERS = 12  # the daemon's threshold (SearchResult.inliers in imagesearch.proto)
 COPIES_PER_ORIGINAL = sum(len(family.copies) for family in FAMILIES)
@@ -104,6 +112,8 @@ def parse_args():
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_ORIGINALS} originals only")
     parser.add_argument("--daemon-args", default="", help="the daemon's extra arguments, for the JSON")
+    parser.add_argument("--latency-gallery", type=int, default=10_000,
+                        help="grow the gallery to this many images for a second latency measurement (0: skip)")
     return parser.parse_args()
 
 
@@ -127,14 +137,15 @@ def choose_originals(images, quick):
 
 
 def make_copies(task):
-    """Writes the transformed copies of one original under `folder`, at paths mirroring their names."""
-    original, seed, folder = task
+    """Writes the transformed copies of one original under `folder`, at paths mirroring their names
+    (`prefix/<family>/<k>/<original>`)."""
+    original, seed, folder, prefix = task
     with Image.open(original.path) as opened:
         image = opened.convert("RGB")
     copies = []
     for family in FAMILIES:
         for k, transform in enumerate(family.copies):
-            name = f"copy/{family.name}/{k}/{original.name}"
+            name = f"{prefix}/{family.name}/{k}/{original.name}"
             rng = np.random.default_rng([seed, zlib.crc32(name.encode())])
             path = folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,20 +154,22 @@ def make_copies(task):
     return copies
 
 
-def write_copies(originals, seed, folder):
+def write_copies(originals, seed, folder, prefix="copy"):
     """All the copies, in the order of the originals, made on all cores."""
     copies = []
     with Pool() as pool:
-        for done, made in enumerate(pool.imap(make_copies, [(original, seed, folder) for original in originals]), 1):
+        tasks = [(original, seed, folder, prefix) for original in originals]
+        for done, made in enumerate(pool.imap(make_copies, tasks), 1):
             copies += made
             if done % 50 == 0:
                 progress(f"copies: {done}/{len(originals)} originals done")
     return copies
 
 
-def add_images(stub, pb, collection, entries):
+def add_images(stub, pb, collection, entries, report_unchanged=True):
     """Adds (name, path) entries in messages of BATCH images. Returns {name: the name the daemon stores
-    that content under}: the name itself when ADDED, the earlier image's when UNCHANGED."""
+    that content under}: the name itself when ADDED, the earlier image's when UNCHANGED (printed when
+    `report_unchanged`)."""
     def requests():
         for start in range(0, len(entries), BATCH):
             images = [pb.ImageToAdd(name=name, data=path.read_bytes()) for name, path in entries[start:start + BATCH]]
@@ -170,7 +183,8 @@ def add_images(stub, pb, collection, entries):
                 stored_as[name] = name
             elif result.status == pb.AddResult.UNCHANGED:
                 stored_as[name] = result.name
-                print(f"add: {name} is identical to {result.name}, stored once (UNCHANGED)")
+                if report_unchanged:
+                    print(f"add: {name} is identical to {result.name}, stored once (UNCHANGED)")
             else:
                 sys.exit(f"FAILED: adding {name} to {collection}: {pb.AddResult.Status.Name(result.status)} "
                          f"{result.error.reason}: {result.error.message}")
@@ -375,13 +389,39 @@ class Measurements:
     passes_siblings_kept: dict
     same_place: dict
     stats: object  # the gallery's StatsResponse
+    large_stats: object  # the gallery's StatsResponse once grown for step 7; None when skipped
+    large_milliseconds: list
 
 
-def measure(pb, pb_grpc, socket, images, originals, copies):
-    """Fills both collections, runs every search, and reads the gallery's Stats."""
+def fill_gallery(stub, pb, originals, seed, folder, target):
+    """Adds fillers (copies drawn with the seeds after `seed`) to the gallery until it holds `target`
+    images. The edits without randomness (quarter turns, mirroring, JPEG, downscaling) repeat the
+    run's copies, which the daemon stores once (UNCHANGED), so each seed adds about 2,700."""
+    filler_seed = seed
+    while (count := stub.Stats(pb.StatsRequest(collection=GALLERY)).count) < target:
+        filler_seed += 1
+        progress(f"latency gallery: fillers with seed {filler_seed}, {count}/{target} images")
+        fillers = write_copies(originals, filler_seed, folder, prefix=f"filler/{filler_seed}")[:target - count]
+        add_images(stub, pb, GALLERY, [(filler.name, filler.path) for filler in fillers], report_unchanged=False)
+
+
+def timed_searches(stub, pb, copies):
+    """Client-side ms of a gallery Search (top 10) with each copy."""
+    milliseconds = []
+    for copy in copies:
+        data = copy.path.read_bytes()
+        start = time.perf_counter()
+        search(stub, pb, data, NEAR_DUPLICATE_TOP_K)
+        milliseconds.append((time.perf_counter() - start) * 1000)
+    return milliseconds
+
+
+def measure(pb, pb_grpc, args, images, originals, copies):
+    """Fills both collections, runs every search, and reads the gallery's Stats; then, unless
+    --quick, grows the gallery to --latency-gallery images and times searches again."""
     dataset_entries = [(image.name, image.path) for image in images]
     options = [("grpc.max_send_message_length", MAX_MESSAGE_BYTES), ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES)]
-    with grpc.insecure_channel(f"unix://{socket}", options=options) as channel:
+    with grpc.insecure_channel(f"unix://{args.socket}", options=options) as channel:
         stub = pb_grpc.ImageSearchStub(channel)
         stored_as = add_images(stub, pb, GALLERY, dataset_entries + [(copy.name, copy.path) for copy in copies])
         dataset_stored_as = add_images(stub, pb, DATASET, dataset_entries)
@@ -394,7 +434,14 @@ def measure(pb, pb_grpc, socket, images, originals, copies):
         progress("same place: searches with the dataset images")
         same_place = same_place_scores(stub, pb, images, dataset_stored_as)
         stats = stub.Stats(pb.StatsRequest(collection=GALLERY))
-    return Measurements(ranks, ranks_with_copies, inliers, milliseconds, passes, passes_siblings_kept, same_place, stats)
+        large_stats, large_milliseconds = None, []
+        if not args.quick and args.latency_gallery > stats.count:
+            fill_gallery(stub, pb, originals, args.seed, args.work / "fillers", args.latency_gallery)
+            progress(f"latency gallery: {len(copies[::LATENCY_STRIDE])} timed searches")
+            large_milliseconds = timed_searches(stub, pb, copies[::LATENCY_STRIDE])
+            large_stats = stub.Stats(pb.StatsRequest(collection=GALLERY))
+    return Measurements(ranks, ranks_with_copies, inliers, milliseconds, passes, passes_siblings_kept, same_place, stats,
+                        large_stats, large_milliseconds)
 
 
 def main():
@@ -409,7 +456,7 @@ def main():
     copies = write_copies(originals, args.seed, args.work / "copies")
     generated = time.perf_counter()
     pb, pb_grpc = load_stubs(args.protos, args.work / "stubs")
-    measured = measure(pb, pb_grpc, args.socket, images, originals, copies)
+    measured = measure(pb, pb_grpc, args, images, originals, copies)
     searched = time.perf_counter()
 
     stats = measured.stats
@@ -424,6 +471,12 @@ def main():
     print(f"index: {stats.count} images, index memory {stats.index_memory_bytes / 1048576:.1f} MiB")
     print(f"latency: near-duplicate Search calls in the gallery, client side, persistent channel: "
           f"p50 {p50:.2f} ms, p90 {p90:.2f} ms")
+    if measured.large_stats:
+        large_p50, large_p90 = (float(np.percentile(measured.large_milliseconds, q)) for q in (50, 90))
+        print(f"latency: {len(measured.large_milliseconds)} of those Search calls again, the gallery grown to "
+              f"{measured.large_stats.count} images: p50 {large_p50:.2f} ms, p90 {large_p90:.2f} ms")
+        result |= {"latency_gallery_count": measured.large_stats.count, "latency_gallery_p50_ms": large_p50,
+                   "latency_gallery_p90_ms": large_p90}
     print(f"time: copies {generated - started:.0f} s, adds and searches {searched - generated:.0f} s")
     result |= {"index_memory_bytes": stats.index_memory_bytes, "count": stats.count,
                "search_p50_ms": p50, "search_p90_ms": p90, "originals": len(originals), "copies": len(copies),
