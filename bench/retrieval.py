@@ -38,13 +38,13 @@ Called by `bench/retrieval` with a daemon serving an empty data directory. Steps
    average over all queries, not over datasets.
 6. Stats of the gallery (count, index_memory_bytes) and the client-side latency of its near-duplicate
    Search calls (one persistent channel).
-7. Latency in a larger gallery (`--latency-gallery N`, 10,000 by default; skipped with --quick):
+7. Latency in a larger gallery (`--latency-gallery N`, 10,000 by default, none with --quick):
    fillers are added to the gallery until it holds N images: more copies of the originals, drawn
    with seeds after the run's (seed + 1, seed + 2, …) and named `filler/<seed>/<family>/<k>/…`, real
    photos with local features like the rest (the edits without randomness repeat the run's copies
-   and are stored once, so each seed adds about 2,700). Then every LATENCY_STRIDE-th copy is searched again in
-   the gallery (top 10) and timed the same way. The scores above are all measured before the
-   fillers arrive.
+   and are stored once, so each seed adds about 2,700 images). Then every LATENCY_STRIDE-th copy is
+   searched again in the gallery (top 10) and timed the same way. The scores above are all measured
+   before the fillers arrive.
 
 Prints readable lines (a table per family, one per dataset), then one JSON object as the last line;
 progress goes to stderr.
@@ -76,6 +76,7 @@ QUICK_ORIGINALS = 15
 MAX_MESSAGE_BYTES = 64 << 20
 PROGRESS_EVERY = 500
 LATENCY_STRIDE = 4
+FILL_CHUNK = 256
 NEAR_DUPLICATE_TOP_K = 10
 VERIFIED_INLIERS = 12  # the daemon's threshold (SearchResult.inliers in imagesearch.proto)
 COPIES_PER_ORIGINAL = sum(len(family.copies) for family in FAMILIES)
@@ -112,8 +113,9 @@ def parse_args():
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_ORIGINALS} originals only")
     parser.add_argument("--daemon-args", default="", help="the daemon's extra arguments, for the JSON")
-    parser.add_argument("--latency-gallery", type=int, default=10_000,
-                        help="grow the gallery to this many images for a second latency measurement (0: skip)")
+    parser.add_argument("--latency-gallery", type=int,
+                        help="grow the gallery to this many images for a second latency measurement "
+                             "(default 10000, or 0 with --quick: skip)")
     return parser.parse_args()
 
 
@@ -395,14 +397,20 @@ class Measurements:
 
 def fill_gallery(stub, pb, originals, seed, folder, target):
     """Adds fillers (copies drawn with the seeds after `seed`) to the gallery until it holds `target`
-    images. The edits without randomness (quarter turns, mirroring, JPEG, downscaling) repeat the
-    run's copies, which the daemon stores once (UNCHANGED), so each seed adds about 2,700."""
+    images, FILL_CHUNK at a time. The edits without randomness (quarter turns, mirroring, JPEG,
+    downscaling) repeat the run's copies, which the daemon stores once (UNCHANGED)."""
     filler_seed = seed
-    while (count := stub.Stats(pb.StatsRequest(collection=GALLERY)).count) < target:
+    count = stub.Stats(pb.StatsRequest(collection=GALLERY)).count
+    while count < target:
         filler_seed += 1
         progress(f"latency gallery: fillers with seed {filler_seed}, {count}/{target} images")
-        fillers = write_copies(originals, filler_seed, folder, prefix=f"filler/{filler_seed}")[:target - count]
-        add_images(stub, pb, GALLERY, [(filler.name, filler.path) for filler in fillers], report_unchanged=False)
+        fillers = write_copies(originals, filler_seed, folder, prefix=f"filler/{filler_seed}")
+        for start in range(0, len(fillers), FILL_CHUNK):
+            chunk = fillers[start:start + FILL_CHUNK][:target - count]
+            add_images(stub, pb, GALLERY, [(filler.name, filler.path) for filler in chunk], report_unchanged=False)
+            count = stub.Stats(pb.StatsRequest(collection=GALLERY)).count
+            if count >= target:
+                return
 
 
 def timed_searches(stub, pb, copies):
@@ -435,8 +443,9 @@ def measure(pb, pb_grpc, args, images, originals, copies):
         same_place = same_place_scores(stub, pb, images, dataset_stored_as)
         stats = stub.Stats(pb.StatsRequest(collection=GALLERY))
         large_stats, large_milliseconds = None, []
-        if not args.quick and args.latency_gallery > stats.count:
-            fill_gallery(stub, pb, originals, args.seed, args.work / "fillers", args.latency_gallery)
+        latency_gallery = args.latency_gallery if args.latency_gallery is not None else 0 if args.quick else 10_000
+        if latency_gallery > stats.count:
+            fill_gallery(stub, pb, originals, args.seed, args.work / "fillers", latency_gallery)
             progress(f"latency gallery: {len(copies[::LATENCY_STRIDE])} timed searches")
             large_milliseconds = timed_searches(stub, pb, copies[::LATENCY_STRIDE])
             large_stats = stub.Stats(pb.StatsRequest(collection=GALLERY))
