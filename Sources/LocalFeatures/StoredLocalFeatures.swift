@@ -45,20 +45,30 @@ public struct StoredLocalFeatures: Sendable, Equatable {
     }
 
     /// The as-is features and (when asked) the mirrored descriptors, after checking tag and length.
+    /// Read in place, without copying the bytes first: a search decodes 40 candidates' features
+    /// before it can match them (1.0 → 0.2 ms).
     private static func decode(_ data: Data, includingMirrored: Bool) -> (asIs: LocalFeatureSet, mirrored: [UInt64])? {
-        guard data.count >= headerBytes, Array(data.prefix(tag.count)) == tag else { return nil }
-        let bytes = [UInt8](data)
-        func uint16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
-        let width = uint16(tag.count), height = uint16(tag.count + 2), count = uint16(tag.count + 4)
-        let words = count * BinaryTestPattern.words
-        let positionsStart = headerBytes, descriptorsStart = positionsStart + count * 8
-        guard bytes.count == descriptorsStart + 2 * words * 8 else { return nil }
-        let decodedWords = includingMirrored ? 2 * words : words
-        let (positions, descriptors) = bytes.withUnsafeBytes { raw in
-            ((0..<2 * count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: positionsStart + 4 * $0, as: UInt32.self))) },
-             (0..<decodedWords).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: descriptorsStart + 8 * $0, as: UInt64.self)) })
+        guard data.count >= headerBytes, data.prefix(tag.count).elementsEqual(tag) else { return nil }
+        return data.withUnsafeBytes { raw in
+            func uint16(_ at: Int) -> Int { Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))) }
+            let width = uint16(tag.count), height = uint16(tag.count + 2), count = uint16(tag.count + 4)
+            let words = count * BinaryTestPattern.words
+            let positionsStart = headerBytes, descriptorsStart = positionsStart + count * 8
+            guard raw.count == descriptorsStart + 2 * words * 8 else { return nil }
+            let positions = littleEndianWords(raw, from: positionsStart, count: 2 * count, as: UInt32.self).map(Float.init(bitPattern:))
+            let descriptors = littleEndianWords(raw, from: descriptorsStart, count: words, as: UInt64.self)
+            let mirrored = includingMirrored ? littleEndianWords(raw, from: descriptorsStart + words * 8, count: words, as: UInt64.self) : []
+            return (LocalFeatureSet(width: width, height: height, positions: positions, descriptors: descriptors), mirrored)
         }
-        let asIs = LocalFeatureSet(width: width, height: height, positions: positions, descriptors: Array(descriptors[..<words]))
-        return (asIs, Array(descriptors[words...]))
+    }
+
+    /// `count` little-endian integers stored from byte `offset` on.
+    private static func littleEndianWords<Word: FixedWidthInteger>(_ raw: UnsafeRawBufferPointer, from offset: Int, count: Int, as: Word.Type) -> [Word] {
+        [Word](unsafeUninitializedCapacity: count) { words, initialized in
+            for index in 0..<count {
+                words[index] = Word(littleEndian: raw.loadUnaligned(fromByteOffset: offset + index * MemoryLayout<Word>.size, as: Word.self))
+            }
+            initialized = count
+        }
     }
 }
