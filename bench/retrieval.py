@@ -205,6 +205,13 @@ def search(stub, pb, data, top_k, collection=GALLERY):
     return [result.name for result in search_results(stub, pb, data, top_k, collection)]
 
 
+def timed_search(stub, pb, data):
+    """The names a gallery Search (top 10) with `data` returns, and its client-side ms."""
+    start = time.perf_counter()
+    names = search(stub, pb, data, NEAR_DUPLICATE_TOP_K)
+    return names, (time.perf_counter() - start) * 1000
+
+
 def rank_of(name, ranking):
     """The 1-based rank of `name` in `ranking`, None when absent."""
     return ranking.index(name) + 1 if name in ranking else None
@@ -229,9 +236,8 @@ def near_duplicate_ranks(stub, pb, copies, stored_as, dataset_stored_as, group_o
                 inliers[copy.family]["original"].append(result.inliers)
             elif group_of[result.name] != group_of[dataset_stored_as[copy.original]]:
                 inliers[copy.family]["other_scene"].append(result.inliers)
-        start = time.perf_counter()
-        in_gallery = search(stub, pb, data, NEAR_DUPLICATE_TOP_K)
-        milliseconds.append((time.perf_counter() - start) * 1000)
+        in_gallery, elapsed = timed_search(stub, pb, data)
+        milliseconds.append(elapsed)
         others = [name for name in in_gallery if name != stored_as[copy.name]]
         ranks_with_copies[copy.name] = rank_of(stored_as[copy.original], others)
         if done % PROGRESS_EVERY == 0:
@@ -415,18 +421,12 @@ def fill_gallery(stub, pb, originals, seed, folder, target):
 
 def timed_searches(stub, pb, copies):
     """Client-side ms of a gallery Search (top 10) with each copy."""
-    milliseconds = []
-    for copy in copies:
-        data = copy.path.read_bytes()
-        start = time.perf_counter()
-        search(stub, pb, data, NEAR_DUPLICATE_TOP_K)
-        milliseconds.append((time.perf_counter() - start) * 1000)
-    return milliseconds
+    return [timed_search(stub, pb, copy.path.read_bytes())[1] for copy in copies]
 
 
 def measure(pb, pb_grpc, args, images, originals, copies):
-    """Fills both collections, runs every search, and reads the gallery's Stats; then, unless
-    --quick, grows the gallery to --latency-gallery images and times searches again."""
+    """Fills both collections, runs every search, and reads the gallery's Stats; then grows the
+    gallery to --latency-gallery images (10,000 unless --quick) and times searches again."""
     dataset_entries = [(image.name, image.path) for image in images]
     options = [("grpc.max_send_message_length", MAX_MESSAGE_BYTES), ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES)]
     with grpc.insecure_channel(f"unix://{args.socket}", options=options) as channel:
