@@ -58,10 +58,9 @@ public struct GeometricVerifier: Sendable {
     private func match(query: LocalFeatureSet, candidate: LocalFeatureSet, blocks: DescriptorBlocks) -> GeometricMatch {
         let pairs = descriptorMatches(query, blocks)
         guard pairs.count >= 5 else { return GeometricMatch(inliers: 0, isUpright: false) }
-        let from = pairs.map { (query.positions[2 * $0.0], query.positions[2 * $0.0 + 1]) }
-        let to = pairs.map { (candidate.positions[2 * $0.1], candidate.positions[2 * $0.1 + 1]) }
+        let points = MatchedPoints(query: query, candidate: candidate, pairs: pairs)
         let tolerance = max(3, Self.inlierTolerance * Float(max(candidate.width, candidate.height)))
-        let (inliers, homography) = bestFit(from: from, to: to, tolerance: tolerance)
+        let (inliers, homography) = bestFit(points, tolerance: tolerance)
         return GeometricMatch(inliers: inliers, isUpright: homography.map { Self.keepsUpright($0, query: query) } ?? false)
     }
 
@@ -75,45 +74,36 @@ public struct GeometricVerifier: Sendable {
 
     /// (query index, candidate index) of each accepted match, at most one per candidate keypoint.
     private func descriptorMatches(_ query: LocalFeatureSet, _ blocks: DescriptorBlocks) -> [(Int, Int)] {
-        var best: [Int: (query: Int, distance: Int)] = [:]
+        var best = [(query: Int, distance: Int)](repeating: (-1, .max), count: blocks.count)
         for i in 0..<query.count {
             guard let nearest = blocks.nearestTwo(to: query, index: i, limit: Self.maxMatchDistance),
                 Float(nearest.distance) < Self.ratio * Float(nearest.secondDistance)
             else { continue }
-            if nearest.distance < best[nearest.index]?.distance ?? .max { best[nearest.index] = (i, nearest.distance) }
+            if nearest.distance < best[nearest.index].distance { best[nearest.index] = (i, nearest.distance) }
         }
-        return best.map { ($0.value.query, $0.key) }.sorted { $0.0 < $1.0 }
+        return best.indices.filter { best[$0].query >= 0 }.map { (best[$0].query, $0) }.sorted { $0.0 < $1.0 }
     }
 
     /// RANSAC with a fixed seed (the same pair always gets the same score): the most inliers one
     /// homography explains (0 under 5), and that homography.
-    private func bestFit(from: [(Float, Float)], to: [(Float, Float)], tolerance: Float) -> (Int, Homography?) {
-        var random = SplitMix64(seed: UInt64(from.count) &* 0x2545_F491_4F6C_DD1D)
+    private func bestFit(_ points: MatchedPoints, tolerance: Float) -> (Int, Homography?) {
+        var random = SplitMix64(seed: UInt64(points.count) &* 0x2545_F491_4F6C_DD1D)
         var best = 0
         var bestHomography: Homography?
         var iterations = Self.iterations
         var iteration = 0
         while iteration < iterations {
             iteration += 1
-            let sample = Self.distinctIndices(below: from.count, using: &random)
-            guard let homography = Homography(from: from, to: to, indices: sample), homography.isPlausible else { continue }
-            let count = Self.inlierCount(homography, from: from, to: to, tolerance: tolerance)
+            let sample = Self.distinctIndices(below: points.count, using: &random)
+            guard let homography = Homography(points, indices: sample), homography.isPlausible else { continue }
+            let count = points.inlierCount(homography, tolerance: tolerance, toBeat: best)
             if count > best {
                 best = count
                 bestHomography = homography
-                iterations = min(iterations, Self.iterationsNeeded(inlierFraction: Float(count) / Float(from.count)))
+                iterations = min(iterations, Self.iterationsNeeded(inlierFraction: Float(count) / Float(points.count)))
             }
         }
         return best >= 5 ? (best, bestHomography) : (0, nil)
-    }
-
-    private static func inlierCount(_ homography: Homography, from: [(Float, Float)], to: [(Float, Float)], tolerance: Float) -> Int {
-        var count = 0
-        for (point, target) in zip(from, to) {
-            guard let (x, y) = homography.apply(point.0, point.1) else { continue }
-            if (x - target.0) * (x - target.0) + (y - target.1) * (y - target.1) <= tolerance * tolerance { count += 1 }
-        }
-        return count
     }
 
     /// Samples enough that an all-inlier sample is drawn with probability 0.999.

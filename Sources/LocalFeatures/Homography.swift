@@ -4,13 +4,13 @@ struct Homography {
     /// h11 … h32, row-major; h33 is 1.
     private let h: SIMD8<Float>
 
-    /// The map sending `from[i]` to `to[i]` for the four `indices`, or nil when the points are
-    /// degenerate (three in a line). In closed form, through the unit square: H = Q · P⁻¹, where P
-    /// and Q map the square's corners to the two quadrilaterals (Heckbert 1989); P⁻¹ is taken as
-    /// its adjugate, the scale being free. Allocation-free and a few dozen operations: RANSAC fits
+    /// The map sending `points.from(i)` to `points.to(i)` for the four `indices`, or nil when the
+    /// points are degenerate (three in a line). In closed form, through the unit square: H = Q · P⁻¹,
+    /// where P and Q map the square's corners to the two quadrilaterals (Heckbert 1989); P⁻¹ is taken
+    /// as its adjugate, the scale being free. Allocation-free and a few dozen operations: RANSAC fits
     /// hundreds per candidate.
-    init?(from: [(Float, Float)], to: [(Float, Float)], indices: (Int, Int, Int, Int)) {
-        let p = Corners(from, indices), q = Corners(to, indices)
+    init?(_ points: MatchedPoints, indices: (Int, Int, Int, Int)) {
+        let p = Corners(points.from, indices), q = Corners(points.to, indices)
         guard !p.hasThreeInLine, !q.hasThreeInLine, let source = p.fromUnitSquare, let target = q.fromUnitSquare else { return nil }
         let map = target * source.adjugate
         guard abs(map[2][2]) > 1e-12 else { return nil }
@@ -29,6 +29,14 @@ struct Homography {
         return ((h[0] * x + h[1] * y + h[2]) / w, (h[3] * x + h[4] * y + h[5]) / w)
     }
 
+    /// `apply` on eight points at once, with the same arithmetic; `isFinite` is false in the lanes
+    /// where `apply` gives nil.
+    @inline(__always)
+    func apply(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> (x: SIMD8<Float>, y: SIMD8<Float>, isFinite: SIMDMask<SIMD8<Int32>>) {
+        let w = h[6] * x + h[7] * y + 1
+        return ((h[0] * x + h[1] * y + h[2]) / w, (h[3] * x + h[4] * y + h[5]) / w, w .> 1e-8 .| w .< -1e-8)
+    }
+
     /// Whether the map could be an edit of a photo: it scales areas by between 1/100 and 100 (a
     /// mirror image, with its negative determinant, included).
     var isPlausible: Bool {
@@ -40,11 +48,11 @@ struct Homography {
     private struct Corners {
         var x = SIMD4<Float>(), y = SIMD4<Float>()
 
-        init(_ points: [(Float, Float)], _ indices: (Int, Int, Int, Int)) {
-            (x[0], y[0]) = points[indices.0]
-            (x[1], y[1]) = points[indices.1]
-            (x[2], y[2]) = points[indices.2]
-            (x[3], y[3]) = points[indices.3]
+        init(_ point: (Int) -> (Float, Float), _ indices: (Int, Int, Int, Int)) {
+            (x[0], y[0]) = point(indices.0)
+            (x[1], y[1]) = point(indices.1)
+            (x[2], y[2]) = point(indices.2)
+            (x[3], y[3]) = point(indices.3)
         }
 
         /// Whether three of the points are (nearly) in a line, which leaves the map undetermined.
