@@ -50,10 +50,8 @@ struct CornerDetector {
                     for y in margin..<(image.height - margin) {
                         for index in (y * width + margin)..<(y * width + width - margin) {
                             let low = Int(pixels[index]) - threshold, high = Int(pixels[index]) + threshold
-                            // Any 9 contiguous circle pixels include pixel 0 or 8, and pixel 4 or 12.
-                            guard Self.differs(pixels[index + top], low, high) || Self.differs(pixels[index + bottom], low, high),
-                                  Self.differs(pixels[index + right], low, high) || Self.differs(pixels[index + left], low, high)
-                            else { continue }
+                            let cardinals = (pixels[index + top], pixels[index + right], pixels[index + bottom], pixels[index + left])
+                            guard Self.mayHaveArc(cardinals, { Int($0) > high }) || Self.mayHaveArc(cardinals, { Int($0) < low }) else { continue }
                             scores[index] = fastScore(pixels, at: index, offsets: offsets)
                         }
                     }
@@ -63,9 +61,13 @@ struct CornerDetector {
         return scores
     }
 
+    /// Whether circle pixels 0, 4, 8 and 12 (`cardinals`) allow an arc of 9 that `passes`: any 9
+    /// contiguous circle pixels include two neighbouring ones of them (0 and 4, 4 and 8, …), so
+    /// 0 or 8 and 4 or 12 must pass, on the same side (brighter, or darker).
     @inline(__always)
-    private static func differs(_ value: UInt8, _ low: Int, _ high: Int) -> Bool {
-        Int(value) < low || Int(value) > high
+    private static func mayHaveArc(_ cardinals: (UInt8, UInt8, UInt8, UInt8), _ passes: (UInt8) -> Bool) -> Bool {
+        let (top, right, bottom, left) = (passes(cardinals.0), passes(cardinals.1), passes(cardinals.2), passes(cardinals.3))
+        return (top || bottom) && (right || left)
     }
 
     private func fastScore(_ pixels: UnsafeBufferPointer<UInt8>, at index: Int, offsets: UnsafeBufferPointer<Int>) -> Int32 {

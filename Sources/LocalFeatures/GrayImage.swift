@@ -53,24 +53,31 @@ public struct GrayImage: Sendable, Equatable {
     /// shrinking by less than 2 (pyramid levels), where no source pixel is skipped.
     func resized(width: Int, height: Int) -> GrayImage {
         if width == self.width && height == self.height { return self }
-        let scaleX = Float(self.width) / Float(width), scaleY = Float(self.height) / Float(height)
+        let columns = Self.taps(count: width, scale: Float(self.width) / Float(width), sourceCount: self.width)
+        let rows = Self.taps(count: height, scale: Float(self.height) / Float(height), sourceCount: self.height)
         var out = [UInt8](repeating: 0, count: width * height)
         pixels.withUnsafeBufferPointer { source in
-            for row in 0..<height {
-                let y = max(0, (Float(row) + 0.5) * scaleY - 0.5)
-                let y0 = min(Int(y), self.height - 1), y1 = min(y0 + 1, self.height - 1)
-                let fy = y - Float(y0)
-                for column in 0..<width {
-                    let x = max(0, (Float(column) + 0.5) * scaleX - 0.5)
-                    let x0 = min(Int(x), self.width - 1), x1 = min(x0 + 1, self.width - 1)
-                    let fx = x - Float(x0)
-                    let top = Float(source[y0 * self.width + x0]) * (1 - fx) + Float(source[y0 * self.width + x1]) * fx
-                    let bottom = Float(source[y1 * self.width + x0]) * (1 - fx) + Float(source[y1 * self.width + x1]) * fx
+            for (row, (y0, y1, fy)) in rows.enumerated() {
+                let above = source.baseAddress! + y0 * self.width, below = source.baseAddress! + y1 * self.width
+                for (column, (x0, x1, fx)) in columns.enumerated() {
+                    let top = Float(above[x0]) * (1 - fx) + Float(above[x1]) * fx
+                    let bottom = Float(below[x0]) * (1 - fx) + Float(below[x1]) * fx
                     out[row * width + column] = UInt8(top * (1 - fy) + bottom * fy + 0.5)
                 }
             }
         }
         return GrayImage(width: width, height: height, pixels: out)
+    }
+
+    /// For each of `count` output positions along one axis, the two source positions it lies between
+    /// (of `sourceCount`, pixel centres aligned) and its weight on the second: computed once per
+    /// column, not once per pixel.
+    private static func taps(count: Int, scale: Float, sourceCount: Int) -> [(Int, Int, Float)] {
+        (0..<count).map { index in
+            let position = max(0, (Float(index) + 0.5) * scale - 0.5)
+            let first = min(Int(position), sourceCount - 1)
+            return (first, min(first + 1, sourceCount - 1), position - Float(first))
+        }
     }
 
     /// The image smoothed by a 5-tap binomial filter applied twice in each direction (σ ≈ 1.4): binary
