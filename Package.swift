@@ -39,6 +39,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CFloatControl"),
+        .systemLibrary(name: "CHamming"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "SeededRandom"),
@@ -50,7 +51,7 @@ let package = Package(
             dependencies: ["Imaging", "COpenBLAS", "CFloatControl", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: numericSettings),
         .target(name: "ModelImport", dependencies: ["Encoder", "Imaging"]),
-        .target(name: "LocalFeatures", dependencies: ["Imaging", "SeededRandom"], swiftSettings: numericSettings),
+        .target(name: "LocalFeatures", dependencies: ["Imaging", "SeededRandom", "CHamming"], swiftSettings: numericSettings),
 
         // Storage and search behind one protocol.
         .target(name: "SearchBackend"),

@@ -1,21 +1,38 @@
+import CHamming
+
 /// One image's binary descriptors laid out to be searched eight at a time: block k holds, for each of
-/// the 4 descriptor words, that word of descriptors 8k…8k+7 in one `SIMD8<UInt64>`. A query word XORed
-/// with a block row and a lane-wise bit count then give a part of 8 Hamming distances in one AVX-512
-/// register (two AVX2 ones): about 3× faster than comparing descriptor by descriptor, and matching is
-/// most of a verified search's work. (`SIMD8<UInt64>.nonzeroBitCount` becomes vector instructions;
-/// byte-wise shifts and counts on `SIMD64<UInt8>` do not, and run lane by lane.)
+/// the 4 descriptor words, that word of descriptors 8k…8k+7 in one 64-byte row. A query word XORed
+/// with a block row and a bit count per byte then give a part of 8 Hamming distances in one AVX-512
+/// register; matching is most of a verified search's work (the scan itself is in C, `CHamming`,
+/// for the byte shuffle that counts the bits).
 public struct DescriptorBlocks: Sendable {
     /// Block k's rows at 4k..<4k + 4.
     private let rows: [SIMD8<UInt64>]
-    /// Lanes of the last block past the last descriptor.
-    private let padding: SIMDMask<SIMD8<Int64>>
+    /// Lanes of the last block before the padding.
+    private let usedInLastBlock: Int
     public let count: Int
+    private let kernel: Kernel
 
     public var blockCount: Int { rows.count / Self.words }
 
     private static let words = BinaryTestPattern.words
 
-    public init(_ features: LocalFeatureSet) {
+    /// How the blocks are scanned: with AVX-512BW where the CPU has it, else a descriptor at a time.
+    /// Both find the same.
+    public enum Kernel: Sendable, CaseIterable {
+        case avx512bw
+        case portable
+
+        /// The fastest kernel this CPU runs.
+        public static let fastest: Kernel = hammingScanHasAVX512BW() != 0 ? .avx512bw : .portable
+
+        /// Whether this CPU runs the kernel.
+        public var isAvailable: Bool { self == .portable || Self.fastest == .avx512bw }
+    }
+
+    public init(_ features: LocalFeatureSet, kernel: Kernel = .fastest) {
+        precondition(kernel.isAvailable, "this CPU cannot run the \(kernel) descriptor scan")
+        self.kernel = kernel
         let count = features.count
         let blockCount = (count + 7) / 8
         var rows = [SIMD8<UInt64>](repeating: .zero, count: blockCount * Self.words)
@@ -27,8 +44,7 @@ public struct DescriptorBlocks: Sendable {
         }
         self.rows = rows
         self.count = count
-        let used = Int64(count - max(blockCount - 1, 0) * 8)
-        padding = SIMD8<Int64>(0, 1, 2, 3, 4, 5, 6, 7) .>= SIMD8(repeating: used)
+        usedInLastBlock = count - max(blockCount - 1, 0) * 8
     }
 
     /// The descriptor nearest to `query`'s descriptor `index` (the first of equals), its distance and
@@ -37,25 +53,28 @@ public struct DescriptorBlocks: Sendable {
     /// keeps its nearest, the block it was in (the first of equals) and its runner-up.
     public func nearestTwo(to query: LocalFeatureSet, index: Int, limit: Int) -> (index: Int, distance: Int, secondDistance: Int)? {
         guard count > 0 else { return nil }
-        let words = query.descriptors, at = index * Self.words
-        let q0 = SIMD8(repeating: words[at]), q1 = SIMD8(repeating: words[at + 1])
-        let q2 = SIMD8(repeating: words[at + 2]), q3 = SIMD8(repeating: words[at + 3])
-        var lowest = SIMD8<UInt64>(repeating: .max), second = SIMD8<UInt64>(repeating: .max)
-        var lowestBlock = SIMD8<UInt64>(repeating: 0)
-        rows.withUnsafeBufferPointer { rows in
-            for block in 0..<blockCount {
-                let row = rows.baseAddress! + block * Self.words
-                var distance = (row[0] ^ q0).nonzeroBitCount &+ (row[1] ^ q1).nonzeroBitCount
-                distance &+= (row[2] ^ q2).nonzeroBitCount &+ (row[3] ^ q3).nonzeroBitCount
-                if block == blockCount - 1 { distance.replace(with: .max, where: padding) }
-                second = pointwiseMin(second, pointwiseMax(lowest, distance))
-                lowestBlock.replace(with: SIMD8(repeating: UInt64(block)), where: distance .< lowest)
-                lowest = pointwiseMin(lowest, distance)
-            }
-        }
+        let (lowest, second, lowestBlock) = scan(query.descriptors, from: index * Self.words)
         let first = lowest.min()
         guard first < UInt64(limit) else { return nil }
         return Self.combineLanes(lowest: lowest, lowestBlock: lowestBlock, second: second, first: first)
+    }
+
+    /// Each lane's nearest distance, runner-up distance and the block of its nearest, for the
+    /// descriptor at `words[start..<start + 4]`.
+    private func scan(_ words: [UInt64], from start: Int) -> (lowest: SIMD8<UInt64>, second: SIMD8<UInt64>, lowestBlock: SIMD8<UInt64>) {
+        withUnsafeTemporaryAllocation(of: SIMD8<UInt64>.self, capacity: 3) { lanes in
+            let out = UnsafeMutableRawPointer(lanes.baseAddress!).assumingMemoryBound(to: UInt64.self)
+            rows.withUnsafeBytes { rows in
+                words.withUnsafeBufferPointer { words in
+                    let rows = rows.baseAddress!.assumingMemoryBound(to: UInt64.self), query = words.baseAddress! + start
+                    switch kernel {
+                    case .avx512bw: hammingScanAVX512BW(rows, blockCount, usedInLastBlock, query, out, out + 8, out + 16)
+                    case .portable: hammingScanPortable(rows, blockCount, usedInLastBlock, query, out, out + 8, out + 16)
+                    }
+                }
+            }
+            return (lanes[0], lanes[1], lanes[2])
+        }
     }
 
     /// The nearest over all lanes (the smallest index among equals), and the runner-up: the best of

@@ -34,7 +34,7 @@ public struct GeometricVerifier: Sendable {
     /// Candidates are checked on all cores.
     public func matches(query: [LocalFeatureSet], candidates: [LocalFeatureSet?]) -> [GeometricMatch?] {
         var found = [GeometricMatch?](repeating: nil, count: candidates.count)
-        let blocks = candidates.map { $0.map(DescriptorBlocks.init) }
+        let blocks = candidates.map { $0.map { DescriptorBlocks($0) } }
         for set in query {
             let isVerified = found.contains { ($0?.inliers ?? 0) >= Self.verifiedInliers }
             let tried = isVerified ? min(candidates.count, Self.candidatesAlwaysTried) : candidates.count

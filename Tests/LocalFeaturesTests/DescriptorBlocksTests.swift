@@ -7,9 +7,9 @@ import TestSupport
 @Suite struct DescriptorBlocksTests {
     /// Random descriptors, some of them near copies of the query's (a few bits flipped), one exact
     /// copy, one complement (256 bits apart) and one duplicate, in sets whose sizes straddle the
-    /// 64-descriptor blocks.
-    @Test(arguments: [1, 63, 64, 65, 500])
-    func agreesWithComparingEveryPair(candidateCount: Int) {
+    /// 8-descriptor blocks; with each scan this CPU runs.
+    @Test(arguments: [1, 63, 64, 65, 500], DescriptorBlocks.Kernel.allCases.filter(\.isAvailable))
+    func agreesWithComparingEveryPair(candidateCount: Int, kernel: DescriptorBlocks.Kernel) {
         var random = SeededGenerator(seed: UInt64(candidateCount))
         let query = Self.features((0..<40).map { _ in Self.randomDescriptor(&random) })
         var descriptors = (0..<candidateCount).map { _ in Self.randomDescriptor(&random) }
@@ -23,7 +23,7 @@ import TestSupport
             descriptors[candidateCount - 2] = descriptors[0]
         }
         let candidate = Self.features(descriptors)
-        let blocks = DescriptorBlocks(candidate)
+        let blocks = DescriptorBlocks(candidate, kernel: kernel)
         for index in 0..<query.count {
             for limit in [64, 257] {
                 let expected = Self.nearestTwoByEveryPair(query, index, candidate)
