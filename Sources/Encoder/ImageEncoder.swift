@@ -8,7 +8,8 @@ import Imaging
 /// threads.
 ///
 /// Work is split across images: each thread decodes and runs whole images with its own reusable
-/// workspace, so threads never wait on each other mid-network.
+/// workspace, so threads never wait on each other mid-network. A lone image (a search's query) has
+/// its layers split over the threads instead (`LayerSplit`).
 public final class ImageEncoder: Sendable {
     public let manifest: ModelManifest
     public let network: ConvolutionalNetwork
@@ -34,7 +35,7 @@ public final class ImageEncoder: Sendable {
         self.limits = limits
         self.recipe = recipe
         preprocessing = recipe.preprocessing(from: package.manifest.preprocessing)
-        workspaces = WorkspacePool { [network] in network.makeWorkspace(images: Self.imagesPerPass) }
+        workspaces = WorkspacePool { [network, threads = self.threads] in network.makeWorkspace(images: Self.imagesPerPass, parts: threads) }
         openblas_set_num_threads(1)
     }
 
@@ -100,28 +101,37 @@ public final class ImageEncoder: Sendable {
         }.map { try! $0.get() }
     }
 
-    /// Runs `count` images in passes spread over the threads; `load` writes image `index`'s network
-    /// input, or throws to fail that image alone.
+    /// Runs `count` images in passes spread over the threads (a lone image's layers split over them
+    /// instead); `load` writes image `index`'s network input, or throws to fail that image alone.
     private func run(
         count: Int, load: @Sendable (Int, UnsafeMutablePointer<Float>) throws -> Void
     ) -> [Result<[Float], ImagingError>] {
         let results = ResultSlots<Result<[Float], ImagingError>>(count: count)
         let passes = Self.passes(count: count, threads: threads)
         let workers = min(threads, passes.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            flushDenormalsToZero()
-            let workspace = workspaces.checkOut()
-            defer { workspaces.checkIn(workspace) }
-            for pass in stride(from: worker, to: passes.count, by: workers) {
-                runPass(passes[pass], load: load, workspace: workspace, results: results)
+        let split = workers == 1 ? LayerSplit(parts: threads) : .serial
+        @Sendable func runPasses(worker: Int) {
+            let saved = flushDenormalsToZero()
+            let workspace = self.workspaces.checkOut()
+            defer {
+                self.workspaces.checkIn(workspace)
+                restoreFloatControl(saved)
             }
+            for pass in stride(from: worker, to: passes.count, by: workers) {
+                self.runPass(passes[pass], load: load, workspace: workspace, split: split, results: results)
+            }
+        }
+        if workers == 1 {
+            runPasses(worker: 0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { runPasses(worker: $0) }
         }
         return results.values
     }
 
     private func runPass(
         _ range: Range<Int>, load: (Int, UnsafeMutablePointer<Float>) throws -> Void,
-        workspace: InferenceWorkspace, results: ResultSlots<Result<[Float], ImagingError>>
+        workspace: InferenceWorkspace, split: LayerSplit, results: ResultSlots<Result<[Float], ImagingError>>
     ) {
         var loaded: [Int] = []
         for index in range {
@@ -135,7 +145,7 @@ public final class ImageEncoder: Sendable {
             }
         }
         guard !loaded.isEmpty else { return }
-        network.computeFeatures(workspace.input.pointer, images: loaded.count, pooling: recipe.pooling, workspace: workspace)
+        network.computeFeatures(workspace.input.pointer, images: loaded.count, pooling: recipe.pooling, workspace: workspace, split: split)
         for (slot, index) in loaded.enumerated() {
             let vector = Array(UnsafeBufferPointer(start: workspace.features.pointer + slot * dimension, count: dimension))
             results[index] = .success(recipe.normalizesLength ? Self.lengthOne(vector) : vector)

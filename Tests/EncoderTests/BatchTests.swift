@@ -21,6 +21,17 @@ import TestSupport
         }
     }
 
+    /// A lone image's layers split over several threads (in parts of rows, pixels or weight panels)
+    /// give exactly the features one thread computes, for both models' block shapes.
+    @Test(arguments: ["efficientnet-lite0", "mobilenet-v2"], [2, 3])
+    func splitLayersGiveOneThreadsFeatures(model: String, threads: Int) throws {
+        let oneThread = try TestModels.encoder(model)
+        let split = try TestModels.encoder(model, threads: threads)
+        for photo in try Fixtures.goldenStems.map(Fixtures.photo) {
+            #expect(try split.embed([photo])[0].get() == oneThread.embed([photo])[0].get())
+        }
+    }
+
     /// A bad image fails alone; the good ones around it still get their features.
     @Test func badImagesFailIndividually() throws {
         let encoder = try TestModels.encoder("efficientnet-lite0")

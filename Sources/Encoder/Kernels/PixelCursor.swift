@@ -7,8 +7,12 @@ struct PixelCursor {
     private var y = 0
     private var x = 0
 
-    init(layout: ActivationLayout) {
+    /// A cursor whose first offset is pixel `pixel` of the batch (images back to back).
+    init(layout: ActivationLayout, startingAt pixel: Int = 0) {
         self.layout = layout
+        image = pixel / layout.pixels
+        y = pixel % layout.pixels / layout.width
+        x = pixel % layout.width
     }
 
     @inline(__always)

@@ -28,27 +28,53 @@ struct PointwiseConvolution: @unchecked Sendable {
 
     /// `output[p] = act(input[p] · W + b) (+ residual[p])` for every pixel of `images` images.
     /// `input` and `residual` are dense; `output` is written in `layout` (padded for a depthwise layer).
+    /// With a `split`, the parts take the seven-row blocks or the weight panels, whichever there are
+    /// more of: a late layer has few pixels and wide weights, which are then read once in all.
     func apply(
         _ input: UnsafePointer<Float>, images: Int, into output: UnsafeMutablePointer<Float>,
-        layout: ActivationLayout, adding residual: UnsafePointer<Float>? = nil
+        layout: ActivationLayout, adding residual: UnsafePointer<Float>? = nil, split: LayerSplit = .serial
     ) {
         let pixels = images * layout.pixels
+        let rows = PackedMatrixKernel.rows, panelWidth = PackedMatrixKernel.panelWidth
+        let rowBlocks = (pixels + rows - 1) / rows
+        let panelCount = (outputChannels + panelWidth - 1) / panelWidth
+        if rowBlocks >= panelCount {
+            split.run(over: 0..<rowBlocks) { _, blocks in
+                let part = blocks.lowerBound * rows..<min(blocks.upperBound * rows, pixels)
+                apply(input, pixels: part, columns: 0..<outputChannels, into: output, layout: layout, adding: residual)
+            }
+        } else {
+            split.run(over: 0..<panelCount) { _, panels in
+                let part = panels.lowerBound * panelWidth..<min(panels.upperBound * panelWidth, outputChannels)
+                apply(input, pixels: 0..<pixels, columns: part, into: output, layout: layout, adding: residual)
+            }
+        }
+    }
+
+    /// The output `columns` (whole panels) of the batch's `pixels`, whose blocks of seven start at
+    /// `pixels.lowerBound`.
+    private func apply(
+        _ input: UnsafePointer<Float>, pixels: Range<Int>, columns: Range<Int>, into output: UnsafeMutablePointer<Float>,
+        layout: ActivationLayout, adding residual: UnsafePointer<Float>?
+    ) {
         let rows = PackedMatrixKernel.rows
-        let blocks = pixels / rows
-        var cursor = PixelCursor(layout: layout)
+        let blocks = pixels.count / rows
+        var cursor = PixelCursor(layout: layout, startingAt: pixels.lowerBound)
         withUnsafeTemporaryAllocation(of: RowPointers.self, capacity: chunkBlocks) { outputRows in
             for first in stride(from: 0, to: blocks, by: chunkBlocks) {
                 let count = min(chunkBlocks, blocks - first)
                 for block in 0..<count {
                     outputRows[block] = RowPointers { _ in output + cursor.nextOffset() }
                 }
+                let start = pixels.lowerBound + first * rows
                 applyChunk(
-                    input + first * rows * inputChannels, outputRows: UnsafeBufferPointer(rebasing: outputRows[0..<count]),
-                    residual: residual.map { $0 + first * rows * outputChannels })
+                    input + start * inputChannels, outputRows: UnsafeBufferPointer(rebasing: outputRows[0..<count]),
+                    residual: residual.map { $0 + start * outputChannels }, columns: columns)
             }
         }
-        if blocks * rows < pixels {
-            applyToTail(input, rows: blocks * rows..<pixels, cursor: cursor, into: output, adding: residual)
+        if blocks * rows < pixels.count {
+            let tail = pixels.lowerBound + blocks * rows..<pixels.upperBound
+            applyToTail(input, rows: tail, cursor: cursor, columns: columns, into: output, adding: residual)
         }
     }
 
@@ -58,13 +84,15 @@ struct PointwiseConvolution: @unchecked Sendable {
         min(256, max(1, 512 * 1024 / (PackedMatrixKernel.rows * inputChannels * MemoryLayout<Float>.size)))
     }
 
-    /// Consecutive dense input rows (and residual rows), seven per entry of `outputRows`, against every
-    /// weight panel; panels outermost so each panel is read once per chunk.
-    private func applyChunk(_ input: UnsafePointer<Float>, outputRows: UnsafeBufferPointer<RowPointers>, residual: UnsafePointer<Float>?) {
+    /// Consecutive dense input rows (and residual rows), seven per entry of `outputRows`, against the
+    /// weight panels of `columns`; panels outermost so each panel is read once per chunk.
+    private func applyChunk(
+        _ input: UnsafePointer<Float>, outputRows: UnsafeBufferPointer<RowPointers>, residual: UnsafePointer<Float>?, columns: Range<Int>
+    ) {
         let rowFloats = PackedMatrixKernel.rows * inputChannels
         let residualFloats = PackedMatrixKernel.rows * outputChannels
-        var panel = UnsafePointer(panels.pointer)
-        for column in stride(from: 0, to: outputChannels, by: PackedMatrixKernel.panelWidth) {
+        var panel = UnsafePointer(panels.pointer + columns.lowerBound * inputChannels)
+        for column in stride(from: columns.lowerBound, to: columns.upperBound, by: PackedMatrixKernel.panelWidth) {
             let wide = outputChannels - column >= PackedMatrixKernel.panelWidth
             for (block, rows) in outputRows.enumerated() {
                 let out = RowPointers { rows[$0] + column }
@@ -87,8 +115,8 @@ struct PointwiseConvolution: @unchecked Sendable {
     /// The last `pixels mod 7` rows, through a zero-padded seven-row copy; the missing rows' results are
     /// written to scratch and dropped.
     private func applyToTail(
-        _ input: UnsafePointer<Float>, rows: Range<Int>, cursor: PixelCursor, into output: UnsafeMutablePointer<Float>,
-        adding residual: UnsafePointer<Float>?
+        _ input: UnsafePointer<Float>, rows: Range<Int>, cursor: PixelCursor, columns: Range<Int>,
+        into output: UnsafeMutablePointer<Float>, adding residual: UnsafePointer<Float>?
     ) {
         var cursor = cursor
         let blockRows = PackedMatrixKernel.rows
@@ -102,7 +130,8 @@ struct PointwiseConvolution: @unchecked Sendable {
         let discard = FloatBuffer(count: outputChannels)
         let outputRows = [RowPointers { $0 < rows.count ? output + cursor.nextOffset() : discard.pointer }]
         outputRows.withUnsafeBufferPointer { outputRows in
-            applyChunk(paddedInput.pointer, outputRows: outputRows, residual: paddedResidual.map { UnsafePointer($0.pointer) })
+            applyChunk(
+                paddedInput.pointer, outputRows: outputRows, residual: paddedResidual.map { UnsafePointer($0.pointer) }, columns: columns)
         }
     }
 }

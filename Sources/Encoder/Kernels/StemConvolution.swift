@@ -25,17 +25,27 @@ struct StemConvolution: @unchecked Sendable {
 
     func outputSize(for inputSize: Int) -> Int { (inputSize + 1) / 2 }
 
-    /// Convolves `images` dense `side × side × 3` images into `output`, written in `layout`.
-    func apply(_ input: UnsafePointer<Float>, side: Int, images: Int, into output: UnsafeMutablePointer<Float>, layout: ActivationLayout) {
+    /// Convolves `images` dense `side × side × 3` images into `output`, written in `layout`; a `split`
+    /// shares out each image's output rows.
+    func apply(
+        _ input: UnsafePointer<Float>, side: Int, images: Int, into output: UnsafeMutablePointer<Float>, layout: ActivationLayout,
+        split: LayerSplit = .serial
+    ) {
         for image in 0..<images {
-            convolve(input + image * side * side * 3, side: side, into: output + image * layout.imageStride, layout: layout)
+            split.run(over: 0..<outputSize(for: side)) { _, rows in
+                convolve(input + image * side * side * 3, side: side, rows: rows, into: output + image * layout.imageStride, layout: layout)
+            }
         }
     }
 
-    private func convolve(_ input: UnsafePointer<Float>, side: Int, into output: UnsafeMutablePointer<Float>, layout: ActivationLayout) {
+    /// Output `rows` of one image.
+    private func convolve(
+        _ input: UnsafePointer<Float>, side: Int, rows outputRows: Range<Int>, into output: UnsafeMutablePointer<Float>,
+        layout: ActivationLayout
+    ) {
         let outputSide = outputSize(for: side)
         let pad = max((outputSide - 1) * stride + kernelSize - side, 0) / 2
-        for oy in 0..<outputSide {
+        for oy in outputRows {
             let y0 = oy * stride - pad
             let rows = max(0, -y0)..<min(3, side - y0)
             var ox = 0

@@ -38,34 +38,46 @@ public final class ConvolutionalNetwork: Sendable {
     private var stemSide: Int { stem.outputSize(for: architecture.inputSize) }
     private var headSide: Int { blocks.last!.outputSide }
 
-    func makeWorkspace(images: Int) -> InferenceWorkspace {
+    /// Memory for passes of up to `images` images, their layers split in up to `parts` parts.
+    func makeWorkspace(images: Int, parts: Int) -> InferenceWorkspace {
         var largest = stemSide * stemSide * stem.outputChannels
         for block in blocks {
             largest = max(largest, block.outputFloats)
         }
         largest = max(largest, headSide * headSide * head.outputChannels)
-        let needs = blocks.map { $0.scratchNeeded(images: images) }
-        let scratch = BlockScratch(
+        return InferenceWorkspace(
+            images: images, inputCount: architecture.inputSize * architecture.inputSize * 3, activationCount: images * largest,
+            featureCount: images * head.outputChannels,
+            scratches: [makeScratch(images: images)] + (1..<max(1, parts)).map { _ in makeScratch(images: 1, rowByRowOnly: true) })
+    }
+
+    /// Scratch for every block; a split's later parts share the first part's whole images and need
+    /// only their own rings for the row-by-row blocks.
+    private func makeScratch(images: Int, rowByRowOnly: Bool = false) -> BlockScratch {
+        let needs = blocks.map { block in
+            rowByRowOnly && block.schedule != .rowByRow ? (expanded: 0, filtered: 0) : block.scratchNeeded(images: images)
+        }
+        return BlockScratch(
             expandedCount: needs.map(\.expanded).max()!, filteredCount: needs.map(\.filtered).max()!,
             maxKernelSize: blocks.map(\.depthwise.kernelSize).max()!)
-        return InferenceWorkspace(
-            images: images, inputCount: architecture.inputSize * architecture.inputSize * 3, activationCount: images * largest, featureCount: images * head.outputChannels, scratch: scratch)
     }
 
     /// Runs up to `workspace.images` images (each `inputSize × inputSize × 3`, NHWC, normalised, back to
     /// back) and writes their feature vectors, the head's map pooled by `pooling` (`featureCount` floats
-    /// each), to `workspace.features`.
-    func computeFeatures(_ input: UnsafePointer<Float>, images: Int, pooling: Pooling, workspace: InferenceWorkspace) {
-        precondition(images <= workspace.images)
+    /// each), to `workspace.features`. A `split` (of at most the workspace's parts) shares out each layer.
+    func computeFeatures(
+        _ input: UnsafePointer<Float>, images: Int, pooling: Pooling, workspace: InferenceWorkspace, split: LayerSplit = .serial
+    ) {
+        precondition(images <= workspace.images && split.parts <= workspace.scratches.count)
         var current = workspace.activations.0.pointer, next = workspace.activations.1.pointer
         let stemLayout = ActivationLayout.dense(height: stemSide, width: stemSide, channels: stem.outputChannels)
-        stem.apply(input, side: architecture.inputSize, images: images, into: current, layout: stemLayout)
+        stem.apply(input, side: architecture.inputSize, images: images, into: current, layout: stemLayout, split: split)
         for block in blocks {
-            block.apply(current, images: images, into: next, scratch: workspace.scratch)
+            block.apply(current, images: images, into: next, scratches: workspace.scratches, split: split)
             swap(&current, &next)
         }
         let headLayout = ActivationLayout.dense(height: headSide, width: headSide, channels: head.outputChannels)
-        head.apply(current, images: images, into: next, layout: headLayout)
+        head.apply(current, images: images, into: next, layout: headLayout, split: split)
         for image in 0..<images {
             let map = next + image * headLayout.pixels * head.outputChannels
             let vector = workspace.features.pointer + image * head.outputChannels

@@ -5,16 +5,17 @@ final class InferenceWorkspace: @unchecked Sendable {
     let activations: (FloatBuffer, FloatBuffer)
     /// How many images one pass may hold.
     let images: Int
-    let scratch: BlockScratch
+    /// One per part a pass's layers may be split in; see `ConvolutionalNetwork.makeWorkspace`.
+    let scratches: [BlockScratch]
     /// The pass's network inputs, back to back.
     let input: FloatBuffer
     let features: FloatBuffer
 
-    init(images: Int, inputCount: Int, activationCount: Int, featureCount: Int, scratch: BlockScratch) {
+    init(images: Int, inputCount: Int, activationCount: Int, featureCount: Int, scratches: [BlockScratch]) {
         self.images = images
         input = FloatBuffer(count: images * inputCount)
         activations = (FloatBuffer(count: activationCount), FloatBuffer(count: activationCount))
-        self.scratch = scratch
+        self.scratches = scratches
         features = FloatBuffer(count: featureCount)
     }
 }

@@ -51,19 +51,29 @@ struct InvertedResidualBlock: Sendable {
         }
     }
 
-    /// Runs the block on `images` consecutive dense inputs, writing dense outputs.
-    func apply(_ input: UnsafePointer<Float>, images: Int, into output: UnsafeMutablePointer<Float>, scratch: BlockScratch) {
+    /// Runs the block on `images` consecutive dense inputs, writing dense outputs. A `split` shares out
+    /// each layer's output rows (row by row: each part runs its rows through all three layers, with
+    /// its own ring in `scratches[part]`; the rows at a part's edge are expanded by both parts).
+    func apply(
+        _ input: UnsafePointer<Float>, images: Int, into output: UnsafeMutablePointer<Float>, scratches: [BlockScratch],
+        split: LayerSplit = .serial
+    ) {
         switch schedule {
         case .rowByRow:
             for image in 0..<images {
-                applyRowByRow(input + image * inputFloats, into: output + image * outputFloats, scratch: scratch)
+                split.run(over: 0..<outputSide) { part, rows in
+                    applyRowByRow(input + image * inputFloats, rows: rows, into: output + image * outputFloats, scratch: scratches[part])
+                }
             }
         case .layerByLayer:
-            applyLayerByLayer(input, images: images, into: output, scratch: scratch)
+            applyLayerByLayer(input, images: images, into: output, scratches: scratches, split: split)
         }
     }
 
-    private func applyRowByRow(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, scratch: BlockScratch) {
+    /// Output `rows` of one image.
+    private func applyRowByRow(
+        _ input: UnsafePointer<Float>, rows: Range<Int>, into output: UnsafeMutablePointer<Float>, scratch: BlockScratch
+    ) {
         let layout = depthwiseLayout
         let k = depthwise.kernelSize, s = depthwise.stride
         let slotFloats = layout.paddedWidth * layout.channels
@@ -71,8 +81,8 @@ struct InvertedResidualBlock: Sendable {
             height: 1, width: inputSide, channels: layout.channels,
             padTop: 0, padBottom: 0, padLeft: layout.padLeft, padRight: layout.padRight)
         scratch.expanded.pointer.update(repeating: 0, count: k * slotFloats)
-        var produced = 0
-        for oy in 0..<outputSide {
+        var produced = rows.lowerBound * s
+        for oy in rows {
             while produced < oy * s + k {
                 let slot = scratch.expanded.pointer + (produced % k) * slotFloats
                 let y = produced - layout.padTop
@@ -94,35 +104,45 @@ struct InvertedResidualBlock: Sendable {
         }
     }
 
+    /// Each layer over the whole batch; the expanded and filtered images live in `scratches[0]`, and a
+    /// `split` shares out each layer.
     private func applyLayerByLayer(
-        _ input: UnsafePointer<Float>, images: Int, into output: UnsafeMutablePointer<Float>, scratch: BlockScratch
+        _ input: UnsafePointer<Float>, images: Int, into output: UnsafeMutablePointer<Float>, scratches: [BlockScratch],
+        split: LayerSplit
     ) {
         let layout = depthwiseLayout
         let s = depthwise.stride
         let rowFloats = layout.paddedWidth * layout.channels
+        let scratch = scratches[0]
         layout.clearBorder(scratch.expanded.pointer, images: images)
-        fill(input, images: images, into: scratch.expanded.pointer, layout: layout)
+        fill(input, images: images, into: scratch.expanded.pointer, layout: layout, split: split)
         for image in 0..<images {
             let expanded = scratch.expanded.pointer + image * layout.imageStride
             let filtered = scratch.filtered.pointer + image * outputSide * outputSide * depthwise.channels
-            for oy in 0..<outputSide {
-                for ky in 0..<depthwise.kernelSize {
-                    scratch.rows[ky] = expanded + (oy * s + ky) * rowFloats
+            split.run(over: 0..<outputSide) { part, rows in
+                let inputRows = scratches[part].rows
+                for oy in rows {
+                    for ky in 0..<depthwise.kernelSize {
+                        inputRows[ky] = expanded + (oy * s + ky) * rowFloats
+                    }
+                    depthwise.applyRow(inputRows, outputWidth: outputSide, into: filtered + oy * outputSide * depthwise.channels)
                 }
-                depthwise.applyRow(scratch.rows, outputWidth: outputSide, into: filtered + oy * outputSide * depthwise.channels)
             }
         }
         project.apply(
             scratch.filtered.pointer, images: images, into: output,
             layout: .dense(height: outputSide, width: outputSide, channels: project.outputChannels),
-            adding: hasResidual ? input : nil)
+            adding: hasResidual ? input : nil, split: split)
     }
 
     /// Writes dense input pixels into the interior of `layout`: expanded, or copied when the block does
     /// not expand.
-    private func fill(_ input: UnsafePointer<Float>, images: Int, into destination: UnsafeMutablePointer<Float>, layout: ActivationLayout) {
+    private func fill(
+        _ input: UnsafePointer<Float>, images: Int, into destination: UnsafeMutablePointer<Float>, layout: ActivationLayout,
+        split: LayerSplit = .serial
+    ) {
         if let expand {
-            expand.apply(input, images: images, into: destination, layout: layout)
+            expand.apply(input, images: images, into: destination, layout: layout, split: split)
             return
         }
         var cursor = PixelCursor(layout: layout)
