@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CFloatControl"),
         .systemLibrary(name: "CHamming"),
+        .systemLibrary(name: "CHalfPrecision"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "SeededRandom"),
@@ -55,7 +56,7 @@ let package = Package(
 
         // Storage and search behind one protocol.
         .target(name: "SearchBackend"),
-        .target(name: "EmbeddedBackend", dependencies: ["SearchBackend", "SeededRandom", "CSQLite"], swiftSettings: numericSettings),
+        .target(name: "EmbeddedBackend", dependencies: ["SearchBackend", "SeededRandom", "CSQLite", "CHalfPrecision"], swiftSettings: numericSettings),
         .target(name: "MilvusProtos", dependencies: [grpcCore, grpcProtobuf, swiftProtobuf]),
         .target(name: "MilvusBackend", dependencies: ["SearchBackend", "MilvusProtos", grpcCore, grpcPosix, nioCore, swiftProtobuf]),
 

@@ -32,4 +32,15 @@ extension Metric {
         case .cosine: 1 - VectorKernels.dot(a, b, count: dimension)
         }
     }
+
+    /// A FLAT scan's score of a row from its dot product with the query: for `L2` ‖x‖² − 2 q·x, the
+    /// squared distance less the ‖q‖² that every row shares.
+    @inline(__always)
+    func scanScore(dot: Float, squaredNorm: Float) -> Float {
+        switch self {
+        case .l2: squaredNorm - 2 * dot
+        case .innerProduct: -dot
+        case .cosine: 1 - dot
+        }
+    }
 }

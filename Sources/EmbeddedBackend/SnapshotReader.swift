@@ -47,7 +47,7 @@ final class SnapshotReader {
         // Every row takes at least its id, norm and vector: a header claiming more rows than the file
         // holds is refused before anything is allocated.
         guard rows >= 0, rows <= fileSize / (12 + header.dimension * 4) else { throw damaged("row count \(rows) does not fit the file") }
-        let vectors = try readVectors(rowCount: rows, dimension: header.dimension)
+        let vectors = try readVectors(rowCount: rows, dimension: header.dimension, keepsHalves: header.kind == .flat && FlatIndex.scansHalves)
         let graph = header.kind == .hnsw ? try readGraph(header) : nil
         var trailer: UInt64 = 0
         let expected = checksum.value()
@@ -68,8 +68,8 @@ final class SnapshotReader {
         return header
     }
 
-    private func readVectors(rowCount: Int, dimension: Int) throws -> VectorStorage {
-        let vectors = VectorStorage(dimension: dimension, uninitializedCount: rowCount)
+    private func readVectors(rowCount: Int, dimension: Int, keepsHalves: Bool) throws -> VectorStorage {
+        let vectors = VectorStorage(dimension: dimension, uninitializedCount: rowCount, keepsHalves: keepsHalves)
         for (index, chunk) in vectors.chunks.enumerated() {
             try readExactly(into: UnsafeMutableRawBufferPointer(start: chunk.ids, count: vectors.rowCount(inChunk: index) * 8))
         }
@@ -79,6 +79,7 @@ final class SnapshotReader {
         for (index, chunk) in vectors.chunks.enumerated() {
             try readExactly(into: UnsafeMutableRawBufferPointer(start: chunk.vectors, count: vectors.rowCount(inChunk: index) * dimension * 4))
         }
+        vectors.writeHalves()
         return vectors
     }
 

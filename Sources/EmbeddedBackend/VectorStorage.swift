@@ -8,27 +8,37 @@ struct VectorStorage: Sendable {
     let dimension: Int
     /// Rows per chunk as a power of two, so that a row's chunk is a shift away.
     let chunkShift: Int
+    /// Whether the chunks keep half-precision copies of the rows (see `VectorChunk.halves`).
+    let keepsHalves: Bool
     private(set) var chunks: [VectorChunk] = []
     private(set) var count = 0
 
     /// Chunks of about 4 MB: small enough that copying one for a removal is cheap, large enough that
     /// a scan spends its time in the kernel rather than moving between chunks.
-    init(dimension: Int) {
+    init(dimension: Int, keepsHalves: Bool = false) {
         self.dimension = dimension
+        self.keepsHalves = keepsHalves
         let rowsForFourMB = max(1, (4 << 20) / (dimension * 4))
         chunkShift = min(16, max(6, Int.bitWidth - 1 - rowsForFourMB.leadingZeroBitCount))
     }
 
-    /// `count` rows whose contents the caller writes (through `chunks`) before sharing the storage:
-    /// how a snapshot is read straight into place.
-    init(dimension: Int, uninitializedCount: Int) {
-        self.init(dimension: dimension)
+    /// `count` rows whose contents the caller writes (through `chunks`, then `writeHalves()`) before
+    /// sharing the storage: how a snapshot is read straight into place.
+    init(dimension: Int, uninitializedCount: Int, keepsHalves: Bool) {
+        self.init(dimension: dimension, keepsHalves: keepsHalves)
         let chunkCount = (uninitializedCount + rowsPerChunk - 1) / rowsPerChunk
-        chunks = (0..<chunkCount).map { _ in VectorChunk(capacity: rowsPerChunk, dimension: dimension) }
+        chunks = (0..<chunkCount).map { _ in VectorChunk(capacity: rowsPerChunk, dimension: dimension, keepsHalves: keepsHalves) }
         count = uninitializedCount
     }
 
     var rowsPerChunk: Int { 1 << chunkShift }
+
+    /// Fills the half-precision copies of rows written in place (a no-op unless `keepsHalves`).
+    func writeHalves() {
+        for (index, chunk) in chunks.enumerated() {
+            for row in 0..<rowCount(inChunk: index) { chunk.writeHalves(row: row) }
+        }
+    }
 
     var memoryBytes: Int { chunks.reduce(0) { $0 + $1.byteCount } }
 
@@ -42,6 +52,10 @@ struct VectorStorage: Sendable {
         chunks[row >> chunkShift].vector(at: row & (rowsPerChunk - 1))
     }
 
+    func squaredNorm(at row: Int) -> Float {
+        chunks[row >> chunkShift].squaredNorms[row & (rowsPerChunk - 1)]
+    }
+
     func id(at row: Int) -> Int64 {
         chunks[row >> chunkShift].ids[row & (rowsPerChunk - 1)]
     }
@@ -50,7 +64,7 @@ struct VectorStorage: Sendable {
     mutating func append(id: Int64, vector: [Float]) {
         precondition(vector.count == dimension)
         if count == chunks.count * rowsPerChunk {
-            chunks.append(VectorChunk(capacity: rowsPerChunk, dimension: dimension))
+            chunks.append(VectorChunk(capacity: rowsPerChunk, dimension: dimension, keepsHalves: keepsHalves))
         }
         let squaredNorm = VectorKernels.squaredNorm(vector)
         vector.withUnsafeBufferPointer {

@@ -65,6 +65,32 @@ import Testing
         try await fixture.backend.close()
     }
 
+    /// A crowd of rows nearer to each other than half precision resolves (the scan's first pass where
+    /// the CPU has F16C) still gets its exact top ten: the bounds cannot vouch for a cut among near-ties,
+    /// so the rows are scanned again exactly. Checked on the queries whose tenth and eleventh true
+    /// neighbours single precision tells apart.
+    @Test(arguments: Metric.allCases)
+    func nearTiesGetTheExactTopTen(metric: Metric) async throws {
+        let directory = try TemporaryDirectory()
+        let backend = try await TestCollection.open(
+            in: directory, dimension: 256, index: IndexSpec(kind: .flat, metric: metric), searchThreads: 2)
+        let crowd = TestVectors.clustered(count: 3_000, dimension: 256, clusters: 1, spread: 3e-2, seed: 17)
+        let vectors = crowd + TestVectors.random(count: 3_000, dimension: 256, seed: 18)
+        let ids = try await TestCollection.insert(TestVectors.images(vectors), into: backend)
+        let items = Dictionary(uniqueKeysWithValues: vectors.enumerated().map { (ids["image-\($0.offset)"]!, $0.element) })
+        var checked = 0
+        for offset in TestVectors.random(count: 10, dimension: 256, seed: 19) {
+            let query = zip(crowd[0], offset).map { $0 + 0.5 * $1 }
+            let reference = BruteForce.ranked(query, among: items, metric: metric)
+            guard reference[10].distance - reference[9].distance > 1e-5 * max(1, abs(reference[9].distance)) else { continue }
+            let hits = try await backend.search(query, topK: 10, maxDistance: nil)
+            #expect(Set(hits.map(\.id)) == Set(reference.prefix(10).map(\.id)))
+            checked += 1
+        }
+        #expect(checked >= 5)
+        try await backend.close()
+    }
+
     @Test func emptyCollectionsAndZeroTopKAnswerNothing() async throws {
         let directory = try TemporaryDirectory()
         let backend = try await TestCollection.open(in: directory, dimension: 4)
