@@ -31,6 +31,11 @@ public final class ImageEncoder: Sendable {
         manifest = package.manifest
         network = try ConvolutionalNetwork(
             architecture: architecture, tensors: package.tensors, batchNormEpsilon: package.manifest.batchNormEpsilon)
+        guard package.manifest.embeddingDimension == network.featureCount else {
+            throw ModelError(
+                .invalidManifest,
+                "\(package.directory.path)/\(ModelManifest.fileName) gives embeddingDimension \(package.manifest.embeddingDimension), but its \(architecture.name) network computes \(network.featureCount) features: convert the model again (imagesearch-model)")
+        }
         self.threads = max(1, threads)
         self.limits = limits
         self.recipe = recipe

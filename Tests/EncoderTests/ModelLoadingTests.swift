@@ -79,6 +79,19 @@ import TestSupport
         #expect(loadingError(model)?.code == .unsupportedArchitecture)
     }
 
+    /// A manifest whose embedding length is not what its architecture computes would make every
+    /// collection's dimension wrong; it is refused with both numbers.
+    @Test func embeddingDimensionOtherThanTheNetworks() throws {
+        let model = try copyOfDefaultModel()
+        let url = model.appendingPathComponent(ModelManifest.fileName)
+        var manifest = try JSONDecoder().decode(ModelManifest.self, from: Data(contentsOf: url))
+        manifest.embeddingDimension = 1024
+        try JSONEncoder().encode(manifest).write(to: url)
+        let error = loadingError(model)
+        #expect(error?.code == .invalidManifest)
+        #expect(error?.message.contains("1024") == true && error?.message.contains("1280") == true)
+    }
+
     /// Weights that are intact but lack a layer (another model's, say) fail on the missing tensor.
     @Test func missingTensor() throws {
         let source = try ModelPackage(directory: try TestModels.efficientNetLite0())
