@@ -29,7 +29,7 @@ struct StemConvolution: @unchecked Sendable {
     /// shares out each image's output rows.
     func apply(
         _ input: UnsafePointer<Float>, side: Int, images: Int, into output: UnsafeMutablePointer<Float>, layout: ActivationLayout,
-        split: LayerSplit = .serial
+        split: LayerSplit
     ) {
         for image in 0..<images {
             split.run(over: 0..<outputSize(for: side)) { _, rows in

@@ -66,7 +66,7 @@ public final class ConvolutionalNetwork: Sendable {
     /// back) and writes their feature vectors, the head's map pooled by `pooling` (`featureCount` floats
     /// each), to `workspace.features`. A `split` (of at most the workspace's parts) shares out each layer.
     func computeFeatures(
-        _ input: UnsafePointer<Float>, images: Int, pooling: Pooling, workspace: InferenceWorkspace, split: LayerSplit = .serial
+        _ input: UnsafePointer<Float>, images: Int, pooling: Pooling, workspace: InferenceWorkspace, split: LayerSplit
     ) {
         precondition(images <= workspace.images && split.parts <= workspace.scratches.count)
         var current = workspace.activations.0.pointer, next = workspace.activations.1.pointer

@@ -56,7 +56,7 @@ struct InvertedResidualBlock: Sendable {
     /// its own ring in `scratches[part]`; the rows at a part's edge are expanded by both parts).
     func apply(
         _ input: UnsafePointer<Float>, images: Int, into output: UnsafeMutablePointer<Float>, scratches: [BlockScratch],
-        split: LayerSplit = .serial
+        split: LayerSplit
     ) {
         switch schedule {
         case .rowByRow:
