@@ -65,24 +65,37 @@ import Testing
         try await fixture.backend.close()
     }
 
-    /// A crowd of rows nearer to each other than half precision resolves (the scan's first pass where
-    /// the CPU has F16C) still gets its exact top ten: the bounds cannot vouch for a cut among near-ties,
-    /// so the rows are scanned again exactly. Checked on the queries whose tenth and eleventh true
-    /// neighbours single precision tells apart.
+    /// A crowd of near-ties (the scan's first pass, where the CPU has F16C, reads half-precision
+    /// rows) still gets its exact top ten, in every metric: where the rows' bounds cannot vouch for
+    /// the cut, the rows are scanned again exactly.
     @Test(arguments: Metric.allCases)
     func nearTiesGetTheExactTopTen(metric: Metric) async throws {
+        try await expectExactTopTen(metric: metric, crowdSpread: 3e-2, queryOffset: 0.5, separation: 1e-5)
+    }
+
+    /// A crowd that half precision cannot rank at all (queries close to it; the tenth and eleventh
+    /// neighbours 10⁻⁴ apart, which single precision tells apart): the true top ten lie outside the
+    /// rows with the lowest half-precision bounds, so only the exact scan finds them.
+    @Test func aCrowdHalfPrecisionCannotRankGetsTheExactTopTen() async throws {
+        try await expectExactTopTen(metric: .l2, crowdSpread: 1e-2, queryOffset: 0.05, separation: 1e-4)
+    }
+
+    /// Ten queries near the first of 3,000 rows around one centre (`crowdSpread`), among 3,000 random
+    /// rows: the top ten ids are the true ones for each query whose tenth and eleventh true
+    /// neighbours are `separation` apart (relative, at least absolute), at least five of them.
+    private func expectExactTopTen(metric: Metric, crowdSpread: Float, queryOffset: Float, separation: Double) async throws {
         let directory = try TemporaryDirectory()
         let backend = try await TestCollection.open(
             in: directory, dimension: 256, index: IndexSpec(kind: .flat, metric: metric), searchThreads: 2)
-        let crowd = TestVectors.clustered(count: 3_000, dimension: 256, clusters: 1, spread: 3e-2, seed: 17)
+        let crowd = TestVectors.clustered(count: 3_000, dimension: 256, clusters: 1, spread: crowdSpread, seed: 17)
         let vectors = crowd + TestVectors.random(count: 3_000, dimension: 256, seed: 18)
         let ids = try await TestCollection.insert(TestVectors.images(vectors), into: backend)
         let items = Dictionary(uniqueKeysWithValues: vectors.enumerated().map { (ids["image-\($0.offset)"]!, $0.element) })
         var checked = 0
         for offset in TestVectors.random(count: 10, dimension: 256, seed: 19) {
-            let query = zip(crowd[0], offset).map { $0 + 0.5 * $1 }
+            let query = zip(crowd[0], offset).map { $0 + queryOffset * $1 }
             let reference = BruteForce.ranked(query, among: items, metric: metric)
-            guard reference[10].distance - reference[9].distance > 1e-5 * max(1, abs(reference[9].distance)) else { continue }
+            guard reference[10].distance - reference[9].distance > separation * max(1, abs(reference[9].distance)) else { continue }
             let hits = try await backend.search(query, topK: 10, maxDistance: nil)
             #expect(Set(hits.map(\.id)) == Set(reference.prefix(10).map(\.id)))
             checked += 1
