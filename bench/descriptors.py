@@ -19,8 +19,10 @@ scores are bench/retrieval's steps 3 and 5 with exact L2 distances in numpy. Ste
 3. Recipes: the descriptors of the variants below, from those pooled vectors.
 4. Scores: near duplicates = each copy against the dataset images (the gallery), R@k = its original
    among the k nearest (rank = 1 + the gallery images strictly nearer than it), overall R@1/R@5/R@40 and
-   R@1 per family; same place = each dataset image with a group mate against the other dataset images,
-   average precision over the full ranking, relevant = its group mates, mean over all such queries.
+   R@1 per family; same place = bench/retrieval's step 5 (a ground truth's query frames against the
+   reference frames, relevant = those it lists; elsewhere each image with a group mate against the other
+   dataset images, relevant = its group mates), average precision over the full ranking, mean over all
+   such queries.
 
 Prints readable tables, then one JSON object as the last line of standard output; progress goes to stderr.
 """
@@ -284,30 +286,28 @@ def near_duplicate_ranks(descriptors, gallery_rows, copy_rows, original_columns)
     return (distances < own[:, None]).sum(1) + 1
 
 
-def same_place_map(descriptors, gallery_rows, groups):
-    """Mean average precision of each gallery image with a group mate, over the other gallery images
-    ranked by distance (ties in gallery order), relevant = its group mates. `groups`: per gallery image,
-    (dataset, group), or None when it is in no group."""
-    distances = squared_distances(descriptors[gallery_rows], descriptors[gallery_rows])
+def same_place_map(descriptors, gallery_rows, queries):
+    """Mean average precision of bench/retrieval's same-place queries (`queries`: (row, relevant rows,
+    whether the query is in the place database)) over the place database (the gallery images but the
+    queries outside it) ranked by distance, ties in gallery order, the query itself dropped."""
+    outside = {row for row, _, in_database in queries if not in_database}
+    database = np.array([row for row in gallery_rows if row not in outside])
+    distances = squared_distances(descriptors[gallery_rows], descriptors[database])
     precisions = []
-    for query, group in enumerate(groups):
-        relevant = np.array([group is not None and other == group for other in groups])
-        relevant[query] = False
-        if not relevant.any():
-            continue
-        ranking = [row for row in np.argsort(distances[query], kind="stable") if row != query]
-        hits = relevant[ranking]
-        precisions.append(float((np.cumsum(hits)[hits] / (np.flatnonzero(hits) + 1)).mean()))
+    for query, relevant_rows, _ in queries:
+        ranking = [row for row in database[np.argsort(distances[query], kind="stable")] if row != query]
+        hits = np.isin(ranking, list(relevant_rows))
+        precisions.append(float(np.cumsum(hits)[hits].dot(1 / (np.flatnonzero(hits) + 1)) / len(relevant_rows)))
     return float(np.mean(precisions))
 
 
-def score(recipe, gallery_rows, copy_rows, original_columns, copy_families, groups):
+def score(recipe, gallery_rows, copy_rows, original_columns, copy_families, queries):
     """The recipe's figures for the JSON."""
     ranks = near_duplicate_ranks(recipe.descriptors, gallery_rows, copy_rows, original_columns)
     result = {"dims": recipe.descriptors.shape[1], "views": list(recipe.views)}
     result |= {f"r{k}": float((ranks <= k).mean()) for k in RANKS}
     result |= {f"r1_{family.name}": float((ranks[copy_families == family.name] <= 1).mean()) for family in FAMILIES}
-    result["same_place_map"] = same_place_map(recipe.descriptors, gallery_rows, groups)
+    result["same_place_map"] = same_place_map(recipe.descriptors, gallery_rows, queries)
     return result
 
 
@@ -315,7 +315,7 @@ def report(recipes, results, milliseconds):
     """Prints an overall table (variants numbered) and a per-family R@1 table (columns = those numbers)."""
     base = milliseconds["centre224"]
     print("descriptors: near duplicates = each copy against the dataset images (L2); R@k = its original among the "
-          "k nearest; same place = mAP of the dataset images with a group mate; cost = network time ÷ one centre224 pass")
+          "k nearest; same place = mAP of bench/retrieval's same-place queries; cost = network time ÷ one centre224 pass")
     print(f"{'#':>2} {'variant':<40} {'d':>5} {'cost':>5} {'R@1':>6} {'R@5':>6} {'R@40':>6} {'mAP':>6}")
     for number, recipe in enumerate(recipes, 1):
         figures = results[recipe.key]
@@ -334,7 +334,8 @@ def main():
     args = parse_args()
     preprocessing = json.loads((args.model_dir / "model.json").read_text())["preprocessing"]
     started = time.perf_counter()
-    images = [image for name in DATASETS for image in retrieval.read_dataset(args.devset / name)]
+    datasets = {name: retrieval.read_dataset(args.devset / name) for name in DATASETS}
+    images = [image for dataset in datasets.values() for image in dataset]
     originals = retrieval.choose_originals(images, args.quick)
     copies_folder = args.work / "copies"
     try:
@@ -353,9 +354,10 @@ def main():
     column_of = {image.name: column for column, image in enumerate(images)}
     original_columns = np.array([column_of[copy.original] for copy in copies])
     copy_families = np.array([copy.family for copy in copies])
-    groups = [(image.dataset, image.group) if image.group else None for image in images]
+    queries = [(column_of[query.image.name], {column_of[name] for name in query.relevant}, query.in_database)
+               for name, dataset in datasets.items() for query in retrieval.place_queries(args.devset / name, dataset)]
     recipes = make_recipes(pooled, gallery_rows)
-    results = {recipe.key: score(recipe, gallery_rows, copy_rows, original_columns, copy_families, groups)
+    results = {recipe.key: score(recipe, gallery_rows, copy_rows, original_columns, copy_families, queries)
                for recipe in recipes}
 
     print(f"descriptors: {len(originals)} originals, {retrieval.COPIES_PER_ORIGINAL} copies each ({len(copies)}), "

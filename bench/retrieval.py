@@ -8,8 +8,8 @@ Called by `bench/retrieval` with a daemon serving an empty data directory. Steps
    from the seed and the copy's name alone, so a copy is the same whichever originals are chosen.
 2. Collections: `default`, the gallery, gets every dataset image (originals, and the rest as
    distractors and same-place matches), named `<dataset>/<image>`, and every copy, named
-   `copy/<family>/<k>/<dataset>/<image>`; `dataset` gets the dataset images alone. Both through
-   AddImages in messages of 16 images. Each add must be ADDED; an UNCHANGED one (content identical
+   `copy/<family>/<k>/<dataset>/<image>`; `dataset` gets the dataset images alone (and `places`, step
+   5, most of them). All through AddImages in messages of 16 images. Each add must be ADDED; an UNCHANGED one (content identical
    to a stored image) is reported and scored under the name the daemon stored that content under;
    anything else stops the run with FAILED.
 3. Near duplicates: Search (top 10) with each copy's bytes in `dataset`; R@k = the copy's original
@@ -29,13 +29,16 @@ Called by `bench/retrieval` with a daemon serving an empty data directory. Steps
    family, and its score would mix in how near those are. Reported for every family (a single copy
    must then be second), with the other families' copies kept too, and for all the original's
    copies at once (`all_families`: all of them in the top 1 + their number).
-5. Same place: Search in `dataset` with each dataset image that has at least one other member in its
-   group; the ranking is the other dataset images by distance (the query itself dropped), relevant =
-   the other members of its group. It is the ranking of the gallery restricted to dataset images,
-   but whole within one top_k (the gallery holds about 4,400 images, most of them copies, and top_k
-   stops at 1000). Average precision is over the full ranking, relevant images never returned
-   counting as misses; R@1 and R@4 = a relevant image among the first 1 or 4. Overall figures
-   average over all queries, not over datasets.
+5. Same place: a third collection, `places`, the place database, gets every dataset image except the
+   query frames of a dataset with a ground truth (`ground_truth_new.npy`, VPR-Bench's: for each query
+   frame, the reference frames of the same spot, a window of up to 5 around its index). A Search there
+   (top k = the whole database) with each such query frame: relevant = the reference frames its ground
+   truth lists, as VPR-Bench scores it (the database holds the references only). In a dataset without
+   one, a Search with each image that has at least one other member in its group (`groups.csv`): the
+   image itself is dropped from the ranking, relevant = the other members of its group. Average
+   precision is over the full ranking, relevant images never returned counting as misses; R@1 and
+   R@4 = a relevant image among the first 1 or 4. Overall figures average over all queries, not over
+   datasets.
 6. Stats of the gallery (count, index_memory_bytes) and the client-side latency of its near-duplicate
    Search calls (one persistent channel).
 7. Latency in a larger gallery (`--latency-gallery N`, 10,000 by default, none with --quick):
@@ -72,6 +75,8 @@ BATCH = 16
 MAX_TOP_K = 1000
 GALLERY = "default"
 DATASET = "dataset"
+PLACES = "places"
+GROUND_TRUTH = "ground_truth_new.npy"  # VPR-Bench's same-place ground truth, in a dataset folder
 QUICK_ORIGINALS = 15
 MAX_MESSAGE_BYTES = 64 << 20
 PROGRESS_EVERY = 500
@@ -93,6 +98,16 @@ class DatasetImage:
     @property
     def name(self):
         return f"{self.dataset}/{self.image}"
+
+
+@dataclass(frozen=True)
+class PlaceQuery:
+    """A same-place query: a dataset image, the names of the images that show its place, and whether it
+    is in the place database (a ground truth's query frame is not: it is searched against the
+    reference frames alone)."""
+    image: DatasetImage
+    relevant: frozenset
+    in_database: bool
 
 
 @dataclass(frozen=True)
@@ -128,6 +143,29 @@ def read_dataset(folder):
     with open(folder / "groups.csv", newline="") as file:
         return [DatasetImage(folder.name, row["image"], row["group"], row["role"], folder / "images" / row["image"])
                 for row in csv.DictReader(file)]
+
+
+def place_queries(folder, images):
+    """The dataset's same-place queries: from its ground truth when the folder has one, else from its groups."""
+    if (folder / GROUND_TRUTH).exists():
+        return ground_truth_queries(folder / GROUND_TRUTH, images)
+    members = defaultdict(set)
+    for image in images:
+        if image.group:
+            members[image.group].add(image.name)
+    return [PlaceQuery(image, frozenset(members[image.group] - {image.name}), True)
+            for image in images if image.group and len(members[image.group]) > 1]
+
+
+def ground_truth_queries(path, images):
+    """VPR-Bench's ground truth: rows (query index, [reference indices]), the indices counting the
+    `query` and the `ref` frames in name order (`query_0000050.jpg` is query 50)."""
+    queries = sorted((image for image in images if image.role == "query"), key=lambda image: image.image)
+    references = sorted((image for image in images if image.role == "ref"), key=lambda image: image.image)
+    rows = np.load(path, allow_pickle=True)  # an object array; the file comes with the dataset
+    if len(rows) != len(queries) or max(max(refs) for _, refs in rows) >= len(references):
+        sys.exit(f"FAILED: {path} has {len(rows)} queries for {len(queries)} query and {len(references)} ref frames")
+    return [PlaceQuery(queries[query], frozenset(references[ref].name for ref in refs), False) for query, refs in rows]
 
 
 def choose_originals(images, quick):
@@ -274,22 +312,19 @@ def average_precision(ranking, relevant):
     return total / len(relevant)
 
 
-def same_place_scores(stub, pb, images, stored_as):
-    """Per dataset, a list of (average precision, hit at 1, hit at 4), one per image with a group mate."""
-    members = defaultdict(set)
-    for image in images:
-        if image.group:
-            members[(image.dataset, image.group)].add(stored_as[image.name])
-    top_k = min(MAX_TOP_K, len(images))
+def same_place_scores(stub, pb, queries, stored_as, database_size):
+    """Per dataset, a list of (average precision, hit at 1, hit at 4), one per query, from a Search in
+    `places` (the query itself dropped from the ranking when it is in the database)."""
+    top_k = min(MAX_TOP_K, database_size)
     scores = defaultdict(list)
-    for image in images:
-        own = stored_as[image.name]
-        relevant = members[(image.dataset, image.group)] - {own} if image.group else set()
+    for query in queries:
+        own = stored_as[query.image.name] if query.in_database else None
+        relevant = {stored_as[name] for name in query.relevant} - {own}
         if not relevant:
             continue
-        ranking = [name for name in search(stub, pb, image.path.read_bytes(), top_k, DATASET) if name != own]
-        scores[image.dataset].append((average_precision(ranking, relevant),
-                                      ranking[0] in relevant, bool(relevant & set(ranking[:4]))))
+        ranking = [name for name in search(stub, pb, query.image.path.read_bytes(), top_k, PLACES) if name != own]
+        scores[query.image.dataset].append((average_precision(ranking, relevant),
+                                            ranking[0] in relevant, bool(relevant & set(ranking[:4]))))
     return scores
 
 
@@ -373,11 +408,12 @@ def report_verification(inliers):
 def report_same_place(scores):
     """Prints the table per dataset; returns its figures for the JSON."""
     if not scores:
-        print("same place: no dataset image has a group mate")
+        print("same place: no dataset image has a group mate or a ground truth")
         return {}
     result = {}
-    print("same place: Search with each dataset image that has a group mate, over the dataset images; "
-          "relevant = its group mates")
+    print("same place: Search in the place database (the dataset images but a ground truth's query frames) with "
+          "each query frame of a ground truth (relevant: the reference frames it lists) or else each image with "
+          "a group mate (relevant: its group mates)")
     print(f"{'dataset':<20} {'queries':>7} {'mAP':>6} {'R@1':>6} {'R@4':>6}")
     for dataset, rows in [*scores.items(), ("all", [row for rows in scores.values() for row in rows])]:
         average, r1, r4 = (mean(column) for column in zip(*rows))
@@ -424,8 +460,8 @@ def timed_searches(stub, pb, copies):
     return [timed_search(stub, pb, copy.path.read_bytes())[1] for copy in copies]
 
 
-def measure(pb, pb_grpc, args, images, originals, copies):
-    """Fills both collections, runs every search, and reads the gallery's Stats; then grows the
+def measure(pb, pb_grpc, args, images, originals, copies, queries):
+    """Fills the three collections, runs every search, and reads the gallery's Stats; then grows the
     gallery to --latency-gallery images (10,000 unless --quick) and times searches again."""
     dataset_entries = [(image.name, image.path) for image in images]
     options = [("grpc.max_send_message_length", MAX_MESSAGE_BYTES), ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES)]
@@ -439,8 +475,11 @@ def measure(pb, pb_grpc, args, images, originals, copies):
             stub, pb, copies, stored_as, dataset_stored_as, group_of)
         progress(f"design: {len(originals)} searches with the originals")
         passes, passes_siblings_kept = design_passes(stub, pb, originals, copies, stored_as)
-        progress("same place: searches with the dataset images")
-        same_place = same_place_scores(stub, pb, images, dataset_stored_as)
+        outside = {query.image.name for query in queries if not query.in_database}
+        database = [(image.name, image.path) for image in images if image.name not in outside]
+        places_stored_as = add_images(stub, pb, PLACES, database)
+        progress(f"same place: {len(queries)} searches in {len(database)} images")
+        same_place = same_place_scores(stub, pb, queries, places_stored_as, len(database))
         stats = stub.Stats(pb.StatsRequest(collection=GALLERY))
         large_stats, large_milliseconds = None, []
         latency_gallery = args.latency_gallery if args.latency_gallery is not None else 0 if args.quick else 10_000
@@ -460,12 +499,13 @@ def main():
     if len({images[0].dataset for images in datasets}) != len(datasets):
         sys.exit("FAILED: two dataset folders have the same name, so their images would have the same names")
     images = [image for dataset in datasets for image in dataset]
+    queries = [query for folder, dataset in zip(args.datasets, datasets) for query in place_queries(folder, dataset)]
     originals = choose_originals(images, args.quick)
     progress(f"copies: {COPIES_PER_ORIGINAL} of each of {len(originals)} originals")
     copies = write_copies(originals, args.seed, args.work / "copies")
     generated = time.perf_counter()
     pb, pb_grpc = load_stubs(args.protos, args.work / "stubs")
-    measured = measure(pb, pb_grpc, args, images, originals, copies)
+    measured = measure(pb, pb_grpc, args, images, originals, copies, queries)
     searched = time.perf_counter()
 
     stats = measured.stats
