@@ -9,9 +9,9 @@ Called by `bench/retrieval` with a daemon serving an empty data directory. Steps
 2. Collections: `default`, the gallery, gets every dataset image (originals, and the rest as
    distractors and same-place matches), named `<dataset>/<image>`, and every copy, named
    `copy/<family>/<k>/<dataset>/<image>`; `dataset` gets the dataset images alone (and `places`, step
-   5, most of them). All through AddImages in messages of 16 images. Each add must be ADDED; an UNCHANGED one (content identical
-   to a stored image) is reported and scored under the name the daemon stored that content under;
-   anything else stops the run with FAILED.
+   5, most of them). All through AddImages in messages of 16 images. Each add must be ADDED; an
+   UNCHANGED one (content identical to a stored image) is reported and scored under the name the
+   daemon stored that content under; anything else stops the run with FAILED.
 3. Near duplicates: Search (top 10) with each copy's bytes in `dataset`; R@k = the copy's original
    within the first k. That is the usual copy-detection set-up: the edited image against the real
    ones, the other dataset images (group mates and neighbouring corridor frames included) as
