@@ -38,7 +38,8 @@ Called by `bench/retrieval` with a daemon serving an empty data directory. Steps
    image itself is dropped from the ranking, relevant = the other members of its group. Average
    precision is over the full ranking, relevant images never returned counting as misses; R@1 and
    R@4 = a relevant image among the first 1 or 4. Overall figures average over all queries, not over
-   datasets.
+   datasets. The same again with a second daemon (`--plain-socket`) serving plain features, the
+   model's own recipe unverified: the peer the issue's same-place target is set against.
 6. Stats of the gallery (count, index_memory_bytes) and the client-side latency of its near-duplicate
    Search calls (one persistent channel).
 7. Latency in a larger gallery (`--latency-gallery N`, 10,000 by default, none with --quick):
@@ -123,6 +124,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", type=Path, nargs="+", help="dataset folders, each with images/ and groups.csv")
     parser.add_argument("--socket", required=True, help="the daemon's Unix socket")
+    parser.add_argument("--plain-socket", required=True,
+                        help="the Unix socket of a daemon with plain features (--embedding reference --verify off), "
+                             "step 5's peer")
     parser.add_argument("--protos", type=Path, required=True, help="the Protos/ folder")
     parser.add_argument("--work", type=Path, required=True, help="folder for the stubs and the copies")
     parser.add_argument("--seed", type=int, required=True)
@@ -312,10 +316,14 @@ def average_precision(ranking, relevant):
     return total / len(relevant)
 
 
-def same_place_scores(stub, pb, queries, stored_as, database_size):
-    """Per dataset, a list of (average precision, hit at 1, hit at 4), one per query, from a Search in
-    `places` (the query itself dropped from the ranking when it is in the database)."""
-    top_k = min(MAX_TOP_K, database_size)
+def same_place_scores(stub, pb, queries, images):
+    """Fills `places` with the place database (the dataset images but the queries outside it); per
+    dataset, a list of (average precision, hit at 1, hit at 4), one per query, from a Search there (the
+    query itself dropped from the ranking when it is in the database)."""
+    outside = {query.image.name for query in queries if not query.in_database}
+    stored_as = add_images(stub, pb, PLACES, [(image.name, image.path) for image in images if image.name not in outside])
+    top_k = min(MAX_TOP_K, len(stored_as))
+    progress(f"same place: {len(queries)} searches in {len(stored_as)} images")
     scores = defaultdict(list)
     for query in queries:
         own = stored_as[query.image.name] if query.in_database else None
@@ -405,21 +413,28 @@ def report_verification(inliers):
             "other_scene_verified": float(np.mean(other >= VERIFIED_INLIERS))}
 
 
-def report_same_place(scores):
-    """Prints the table per dataset; returns its figures for the JSON."""
+def report_same_place(scores, plain):
+    """Prints the table per dataset, with the mAP of plain features (`plain`: their scores); returns
+    its figures for the JSON."""
     if not scores:
         print("same place: no dataset image has a group mate or a ground truth")
         return {}
     result = {}
     print("same place: Search in the place database (the dataset images but a ground truth's query frames) with "
           "each query frame of a ground truth (relevant: the reference frames it lists) or else each image with "
-          "a group mate (relevant: its group mates)")
-    print(f"{'dataset':<20} {'queries':>7} {'mAP':>6} {'R@1':>6} {'R@4':>6}")
-    for dataset, rows in [*scores.items(), ("all", [row for rows in scores.values() for row in rows])]:
+          "a group mate (relevant: its group mates); plain = the same with the model's own features, unverified "
+          "(a second daemon: --embedding reference --verify off)")
+    print(f"{'dataset':<20} {'queries':>7} {'mAP':>6} {'R@1':>6} {'R@4':>6} {'plain':>6}")
+    for dataset, rows, plain_rows in [*((dataset, rows, plain[dataset]) for dataset, rows in scores.items()),
+                                      ("all", [row for rows in scores.values() for row in rows],
+                                       [row for rows in plain.values() for row in rows])]:
         average, r1, r4 = (mean(column) for column in zip(*rows))
-        print(f"{dataset:<20} {len(rows):>7} {average:>6.3f} {r1:>6.3f} {r4:>6.3f}")
+        plain_average = mean([row[0] for row in plain_rows])
+        print(f"{dataset:<20} {len(rows):>7} {average:>6.3f} {r1:>6.3f} {r4:>6.3f} {plain_average:>6.3f}")
         suffix = "" if dataset == "all" else f"_{dataset}"
-        result |= {f"same_place_map{suffix}": average, f"same_place_r1{suffix}": r1, f"same_place_r4{suffix}": r4}
+        result |= {f"same_place_map{suffix}": average, f"same_place_r1{suffix}": r1, f"same_place_r4{suffix}": r4,
+                   f"same_place_map_plain{suffix}": plain_average}
+    print(f"same place: mAP {result['same_place_map'] - result['same_place_map_plain']:+.3f} against plain features")
     return result
 
 
@@ -432,6 +447,7 @@ class Measurements:
     passes: dict
     passes_siblings_kept: dict
     same_place: dict
+    same_place_plain: dict  # the same from the plain-features daemon
     stats: object  # the gallery's StatsResponse
     large_stats: object  # the gallery's StatsResponse once grown for step 7; None when skipped
     large_milliseconds: list
@@ -475,11 +491,7 @@ def measure(pb, pb_grpc, args, images, originals, copies, queries):
             stub, pb, copies, stored_as, dataset_stored_as, group_of)
         progress(f"design: {len(originals)} searches with the originals")
         passes, passes_siblings_kept = design_passes(stub, pb, originals, copies, stored_as)
-        outside = {query.image.name for query in queries if not query.in_database}
-        database = [(image.name, image.path) for image in images if image.name not in outside]
-        places_stored_as = add_images(stub, pb, PLACES, database)
-        progress(f"same place: {len(queries)} searches in {len(database)} images")
-        same_place = same_place_scores(stub, pb, queries, places_stored_as, len(database))
+        same_place = same_place_scores(stub, pb, queries, images)
         stats = stub.Stats(pb.StatsRequest(collection=GALLERY))
         large_stats, large_milliseconds = None, []
         latency_gallery = args.latency_gallery if args.latency_gallery is not None else 0 if args.quick else 10_000
@@ -488,8 +500,11 @@ def measure(pb, pb_grpc, args, images, originals, copies, queries):
             progress(f"latency gallery: {len(copies[::LATENCY_STRIDE])} timed searches")
             large_milliseconds = timed_searches(stub, pb, copies[::LATENCY_STRIDE])
             large_stats = stub.Stats(pb.StatsRequest(collection=GALLERY))
-    return Measurements(ranks, ranks_with_copies, inliers, milliseconds, passes, passes_siblings_kept, same_place, stats,
-                        large_stats, large_milliseconds)
+    with grpc.insecure_channel(f"unix://{args.plain_socket}", options=options) as channel:
+        progress("same place, plain features:")
+        same_place_plain = same_place_scores(pb_grpc.ImageSearchStub(channel), pb, queries, images)
+    return Measurements(ranks, ranks_with_copies, inliers, milliseconds, passes, passes_siblings_kept, same_place,
+                        same_place_plain, stats, large_stats, large_milliseconds)
 
 
 def main():
@@ -515,7 +530,7 @@ def main():
     print(f"retrieval: {stats.model}, {stats.index_type}, daemon arguments: {args.daemon_args or '(none)'}")
     result = (report_near_duplicates(copies, measured)
               | report_near_duplicates_by_dataset(copies, measured.ranks) | report_verification(measured.inliers)
-              | report_same_place(measured.same_place))
+              | report_same_place(measured.same_place, measured.same_place_plain))
     p50, p90 = (float(np.percentile(measured.search_milliseconds, q)) for q in (50, 90))
     print(f"index: {stats.count} images, index memory {stats.index_memory_bytes / 1048576:.1f} MiB")
     print(f"latency: near-duplicate Search calls in the gallery, client side, persistent channel: "
