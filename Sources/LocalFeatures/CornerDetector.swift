@@ -2,17 +2,28 @@
 /// circle of radius 3 around it are all brighter, or all darker, than it by more than `threshold`.
 /// Corners are thinned by non-maximum suppression on their FAST score, then ranked by the Harris
 /// response, which prefers corners that stay put under blur and noise.
-struct CornerDetector {
+public struct CornerDetector: Sendable {
     /// A corner on one image: position and Harris response (larger: stronger).
-    struct Corner {
-        var x: Int
-        var y: Int
-        var response: Float
+    public struct Corner: Equatable, Sendable {
+        public var x: Int
+        public var y: Int
+        public var response: Float
+
+        public init(x: Int, y: Int, response: Float) {
+            self.x = x
+            self.y = y
+            self.response = response
+        }
     }
 
-    let threshold: Int
+    public let threshold: Int
     /// Corners closer than this to an edge are skipped (descriptors need the room around them).
-    let border: Int
+    public let border: Int
+
+    public init(threshold: Int, border: Int) {
+        self.threshold = threshold
+        self.border = border
+    }
 
     /// The circle of radius 3, clockwise from the top.
     private static let circle: [(Int, Int)] = [
@@ -20,8 +31,8 @@ struct CornerDetector {
         (0, 3), (-1, 3), (-2, 2), (-3, 1), (-3, 0), (-3, -1), (-2, -2), (-1, -3),
     ]
 
-    /// At most `limit` corners of `image`, strongest first.
-    func corners(in image: GrayImage, limit: Int) -> [Corner] {
+    /// At most `limit` corners of `image`, strongest first (the first in raster order among equals).
+    public func corners(in image: GrayImage, limit: Int) -> [Corner] {
         let margin = max(border, 4)
         guard image.width > 2 * margin, image.height > 2 * margin, limit > 0 else { return [] }
         let scores = fastScores(image, margin: margin)
@@ -33,27 +44,25 @@ struct CornerDetector {
                 }
             }
         }
-        found.sort { $0.response > $1.response }
+        found.sort { $0.response != $1.response ? $0.response > $1.response : ($0.y, $0.x) < ($1.y, $1.x) }
         return Array(found.prefix(limit))
     }
 
     /// The FAST score of each pixel (0: not a corner): the sum of how far the circle's pixels pass
-    /// the threshold on the corner's side.
+    /// the threshold on the corner's side. Sixteen pixels of a row at a time (`fastScores(_:circle:)`):
+    /// this is most of finding local features, which a verified search waits for.
     private func fastScores(_ image: GrayImage, margin: Int) -> [Int32] {
         let width = image.width
-        let offsets = Self.circle.map { $0.1 * width + $0.0 }
-        let (top, right, bottom, left) = (offsets[0], offsets[4], offsets[8], offsets[12])
+        let circle = Self.circle.map { $0.1 * width + $0.0 }
         var scores = [Int32](repeating: 0, count: image.pixels.count)
         image.pixels.withUnsafeBufferPointer { pixels in
-            offsets.withUnsafeBufferPointer { offsets in
-                scores.withUnsafeMutableBufferPointer { scores in
-                    for y in margin..<(image.height - margin) {
-                        for index in (y * width + margin)..<(y * width + width - margin) {
-                            let low = Int(pixels[index]) - threshold, high = Int(pixels[index]) + threshold
-                            let cardinals = (pixels[index + top], pixels[index + right], pixels[index + bottom], pixels[index + left])
-                            guard Self.mayHaveArc(cardinals, { Int($0) > high }) || Self.mayHaveArc(cardinals, { Int($0) < low }) else { continue }
-                            scores[index] = fastScore(pixels, at: index, offsets: offsets)
-                        }
+            scores.withUnsafeMutableBufferPointer { scores in
+                for y in margin..<(image.height - margin) {
+                    for x in stride(from: margin, to: width - margin, by: 16) {
+                        let index = y * width + x
+                        let chunk = fastScores(pixels.baseAddress! + index, circle: circle)
+                        guard chunk != .zero else { continue }
+                        for lane in 0..<min(16, width - margin - x) { scores[index + lane] = Int32(chunk[lane]) }
                     }
                 }
             }
@@ -61,39 +70,49 @@ struct CornerDetector {
         return scores
     }
 
-    /// Whether circle pixels 0, 4, 8 and 12 (`cardinals`) allow an arc of 9 that `passes`: any 9
-    /// contiguous circle pixels include two neighbouring ones of them (0 and 4, 4 and 8, …), so
-    /// 0 or 8 and 4 or 12 must pass, on the same side (brighter, or darker).
+    /// The FAST scores of the 16 pixels from `center` on (`circle`: the circle's offsets). Reads up
+    /// to 3 rows and 3 + 15 pixels beyond them, which the margin of at least 4 keeps in the image.
+    private func fastScores(_ center: UnsafePointer<UInt8>, circle: [Int]) -> SIMD16<Int16> {
+        let middle = Self.load16(center)
+        let high = middle &+ Int16(threshold), low = middle &- Int16(threshold)
+        var brighter = SIMD16<UInt16>.zero, darker = SIMD16<UInt16>.zero
+        var brightSum = SIMD16<Int16>.zero, darkSum = SIMD16<Int16>.zero
+        for bit in 0..<16 {
+            let value = Self.load16(center + circle[bit])
+            brighter |= SIMD16<UInt16>.zero.replacing(with: 1 << UInt16(bit), where: value .> high)
+            darker |= SIMD16<UInt16>.zero.replacing(with: 1 << UInt16(bit), where: value .< low)
+            brightSum &+= (value &- high).replacing(with: 0, where: value .<= high)
+            darkSum &+= (low &- value).replacing(with: 0, where: value .>= low)
+        }
+        var scores = SIMD16<Int16>.zero
+        scores.replace(with: brightSum, where: Self.arcsOfNine(brighter) .!= 0)
+        scores.replace(with: darkSum, where: Self.arcsOfNine(darker) .!= 0)
+        return scores
+    }
+
+    /// Sixteen pixels widened to 16 bits, so that adding the threshold cannot overflow.
     @inline(__always)
-    private static func mayHaveArc(_ cardinals: (UInt8, UInt8, UInt8, UInt8), _ passes: (UInt8) -> Bool) -> Bool {
-        let (top, right, bottom, left) = (passes(cardinals.0), passes(cardinals.1), passes(cardinals.2), passes(cardinals.3))
-        return (top || bottom) && (right || left)
+    private static func load16(_ pixels: UnsafePointer<UInt8>) -> SIMD16<Int16> {
+        let bytes = UnsafeRawPointer(pixels).loadUnaligned(as: SIMD16<UInt8>.self)
+        var widened = SIMD16<Int16>()
+        for lane in 0..<16 { widened[lane] = Int16(bytes[lane]) }
+        return widened
     }
 
-    private func fastScore(_ pixels: UnsafeBufferPointer<UInt8>, at index: Int, offsets: UnsafeBufferPointer<Int>) -> Int32 {
-        let center = Int32(pixels[index])
-        let high = center + Int32(threshold), low = center - Int32(threshold)
-        var brighter: UInt32 = 0, darker: UInt32 = 0
-        for bit in 0..<16 {
-            let value = Int32(pixels[index + offsets[bit]])
-            brighter |= UInt32(value > high ? 1 : 0) << UInt32(bit)
-            darker |= UInt32(value < low ? 1 : 0) << UInt32(bit)
-        }
-        let isBright = Self.hasArcOfNine(brighter)
-        guard isBright || Self.hasArcOfNine(darker) else { return 0 }
-        var score: Int32 = 0
-        for bit in 0..<16 {
-            let value = Int32(pixels[index + offsets[bit]])
-            score += isBright ? max(value - high, 0) : max(low - value, 0)
-        }
-        return score
+    /// For each 16-bit circular mask, its bits that start 9 set bits in a row (0: no arc of nine).
+    /// An arc and a mask rotated by its length combine into an arc twice as long.
+    @inline(__always)
+    private static func arcsOfNine(_ masks: SIMD16<UInt16>) -> SIMD16<UInt16> {
+        let two = masks & rotated(masks, by: 1)
+        let four = two & rotated(two, by: 2)
+        let eight = four & rotated(four, by: 4)
+        return eight & rotated(masks, by: 8)
     }
 
-    /// Whether the 16-bit circular mask has 9 set bits in a row.
-    private static func hasArcOfNine(_ mask: UInt32) -> Bool {
-        var run = mask | (mask << 16)
-        for _ in 0..<8 { run &= run >> 1 }
-        return run != 0
+    /// Each 16-bit lane turned right by `count` bits: bit i takes bit i + `count` (mod 16).
+    @inline(__always)
+    private static func rotated(_ value: SIMD16<UInt16>, by count: UInt16) -> SIMD16<UInt16> {
+        value &>> count | value &<< (16 - count)
     }
 
     private func isLocalMaximum(_ scores: [Int32], x: Int, y: Int, width: Int) -> Bool {
@@ -110,20 +129,40 @@ struct CornerDetector {
         return true
     }
 
-    /// Harris response det(M) − 0.04·trace(M)² of the gradient moments over the 7×7 window.
+    /// Harris response det(M) − 0.04·trace(M)² of the gradient moments over the 7×7 window, summed
+    /// exactly in integers; the gradients of a window row are found together (`sobelRow`).
     private func harrisResponse(_ pixels: UnsafeBufferPointer<UInt8>, x: Int, y: Int, width: Int) -> Float {
-        var xx: Float = 0, yy: Float = 0, xy: Float = 0
+        var xx = SIMD8<Int32>(), yy = SIMD8<Int32>(), xy = SIMD8<Int32>()
         for row in (y - 3)...(y + 3) {
-            for column in (x - 3)...(x + 3) {
-                let index = row * width + column
-                func at(_ dx: Int, _ dy: Int) -> Float { Float(pixels[index + dy * width + dx]) }
-                let gx = (at(1, -1) + 2 * at(1, 0) + at(1, 1)) - (at(-1, -1) + 2 * at(-1, 0) + at(-1, 1))
-                let gy = (at(-1, 1) + 2 * at(0, 1) + at(1, 1)) - (at(-1, -1) + 2 * at(0, -1) + at(1, -1))
-                xx += gx * gx
-                yy += gy * gy
-                xy += gx * gy
-            }
+            let (gx, gy) = Self.sobelRow(pixels.baseAddress! + row * width + x - 4, width: width)
+            xx &+= gx &* gx
+            yy &+= gy &* gy
+            xy &+= gx &* gy
         }
-        return xx * yy - xy * xy - 0.04 * (xx + yy) * (xx + yy)
+        let (sxx, syy, sxy) = (Float(xx.wrappedSum()), Float(yy.wrappedSum()), Float(xy.wrappedSum()))
+        return sxx * syy - sxy * sxy - 0.04 * (sxx + syy) * (sxx + syy)
+    }
+
+    /// The Sobel gradients (x, y) at the 7 pixels from `start + 1` on; lane 7 is 0.
+    @inline(__always)
+    private static func sobelRow(_ start: UnsafePointer<UInt8>, width: Int) -> (SIMD8<Int32>, SIMD8<Int32>) {
+        let above = integers(start - width), middle = integers(start), below = integers(start + width)
+        let left = above.left &+ 2 &* middle.left &+ below.left, right = above.right &+ 2 &* middle.right &+ below.right
+        let top = above.left &+ 2 &* above.center &+ above.right, bottom = below.left &+ 2 &* below.center &+ below.right
+        let inWindow = SIMD8<Int32>(-1, -1, -1, -1, -1, -1, -1, 0)
+        return ((right &- left) & inWindow, (bottom &- top) & inWindow)
+    }
+
+    /// Pixels `start[0..<8]`, `start[1..<9]` and `start[2..<10]` widened.
+    @inline(__always)
+    private static func integers(_ start: UnsafePointer<UInt8>) -> (left: SIMD8<Int32>, center: SIMD8<Int32>, right: SIMD8<Int32>) {
+        let bytes = UnsafeRawPointer(start).loadUnaligned(as: SIMD16<UInt8>.self)
+        var left = SIMD8<Int32>(), center = SIMD8<Int32>(), right = SIMD8<Int32>()
+        for lane in 0..<8 {
+            left[lane] = Int32(bytes[lane])
+            center[lane] = Int32(bytes[lane + 1])
+            right[lane] = Int32(bytes[lane + 2])
+        }
+        return (left, center, right)
     }
 }

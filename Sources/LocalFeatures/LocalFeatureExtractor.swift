@@ -68,11 +68,11 @@ public struct LocalFeatureExtractor: Sendable {
                 let x = (Float(corner.x) + 0.5) * scaleX - 0.5, y = (Float(corner.y) + 0.5) * scaleY - 0.5
                 let angle = orientation(of: corner, in: level)
                 positions += [x, y]
-                descriptors += describe(corner, in: smoothed, pairs: offsets[BinaryTestPattern.step(for: angle)])
+                describe(corner, in: smoothed, pairs: offsets[BinaryTestPattern.step(for: angle)], into: &descriptors)
                 guard mirrored else { continue }
                 // In the mirror image the centroid's x flips: the angle θ becomes π − θ.
                 mirroredPositions += [Float(image.width - 1) - x, y]
-                mirroredDescriptors += describe(corner, in: smoothed, pairs: mirroredOffsets[BinaryTestPattern.step(for: .pi - angle)])
+                describe(corner, in: smoothed, pairs: mirroredOffsets[BinaryTestPattern.step(for: .pi - angle)], into: &mirroredDescriptors)
             }
         }
         let asIs = LocalFeatureSet(width: image.width, height: image.height, positions: positions, descriptors: descriptors)
@@ -114,15 +114,20 @@ public struct LocalFeatureExtractor: Sendable {
         return atan2(Float(m01), Float(m10))
     }
 
-    /// The 256 binary tests around the corner, packed into 4 words.
-    private func describe(_ corner: CornerDetector.Corner, in image: GrayImage, pairs: [(Int, Int)]) -> [UInt64] {
-        var words = [UInt64](repeating: 0, count: BinaryTestPattern.words)
+    /// Appends the 256 binary tests around the corner, packed into 4 words, to `descriptors`.
+    private func describe(_ corner: CornerDetector.Corner, in image: GrayImage, pairs: [(Int, Int)], into descriptors: inout [UInt64]) {
         image.pixels.withUnsafeBufferPointer { pixels in
-            let center = corner.y * image.width + corner.x
-            for (bit, pair) in pairs.enumerated() where pixels[center + pair.0] < pixels[center + pair.1] {
-                words[bit >> 6] |= 1 << UInt64(bit & 63)
+            pairs.withUnsafeBufferPointer { pairs in
+                let center = pixels.baseAddress! + corner.y * image.width + corner.x
+                for word in 0..<BinaryTestPattern.words {
+                    var bits: UInt64 = 0
+                    for bit in 0..<64 {
+                        let pair = pairs[word * 64 + bit]
+                        bits |= UInt64(center[pair.0] < center[pair.1] ? 1 : 0) << UInt64(bit)
+                    }
+                    descriptors.append(bits)
+                }
             }
         }
-        return words
     }
 }
