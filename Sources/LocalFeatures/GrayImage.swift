@@ -83,13 +83,28 @@ public struct GrayImage: Sendable, Equatable {
     /// The image smoothed by a 5-tap binomial filter applied twice in each direction (σ ≈ 1.4): binary
     /// descriptors compare single pixels, so noise and JPEG artefacts must be averaged out first.
     func smoothed() -> GrayImage {
-        var values = pixels.map { UInt16($0) }
+        var values = [UInt16](repeating: 0, count: pixels.count)
+        Self.convert(pixels, into: &values)
         var scratch = values
         for _ in 0..<2 {
             Self.binomialRows(values, into: &scratch, width: width, height: height)
             Self.binomialColumns(scratch, into: &values, width: width, height: height)
         }
-        return GrayImage(width: width, height: height, pixels: values.map { UInt8($0) })
+        var smoothed = [UInt8](repeating: 0, count: pixels.count)
+        Self.convert(values, into: &smoothed)
+        return GrayImage(width: width, height: height, pixels: smoothed)
+    }
+
+    /// `source` converted element by element into `destination` (as long), by a loop the compiler
+    /// vectorises (`map` appends one element at a time). Smoothed values stay below 256.
+    private static func convert<Source: FixedWidthInteger, Destination: FixedWidthInteger>(
+        _ source: [Source], into destination: inout [Destination]
+    ) {
+        source.withUnsafeBufferPointer { source in
+            destination.withUnsafeMutableBufferPointer { destination in
+                for index in source.indices { destination[index] = Destination(truncatingIfNeeded: source[index]) }
+            }
+        }
     }
 
     /// [1 4 6 4 1]/16 along each row, edges clamped. The interior, where no tap is clamped, is a loop
