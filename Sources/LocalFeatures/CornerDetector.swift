@@ -35,9 +35,10 @@ public struct CornerDetector: Sendable {
     public func corners(in image: GrayImage, limit: Int) -> [Corner] {
         let margin = max(border, 4)
         guard image.width > 2 * margin, image.height > 2 * margin, limit > 0 else { return [] }
-        let scores = fastScores(image, margin: margin)
+        let padded = image.pixels + Self.readPadding
+        let scores = fastScores(padded, width: image.width, height: image.height, margin: margin)
         var found: [Corner] = []
-        image.pixels.withUnsafeBufferPointer { pixels in
+        padded.withUnsafeBufferPointer { pixels in
             for y in margin..<(image.height - margin) {
                 for x in margin..<(image.width - margin) where isLocalMaximum(scores, x: x, y: y, width: image.width) {
                     found.append(Corner(x: x, y: y, response: harrisResponse(pixels, x: x, y: y, width: image.width)))
@@ -48,16 +49,21 @@ public struct CornerDetector: Sendable {
         return Array(found.prefix(limit))
     }
 
-    /// The FAST score of each pixel (0: not a corner): the sum of how far the circle's pixels pass
-    /// the threshold on the corner's side. Sixteen pixels of a row at a time (`fastScores(_:circle:)`):
-    /// this is most of finding local features, which a verified search waits for.
-    private func fastScores(_ image: GrayImage, margin: Int) -> [Int32] {
-        let width = image.width
+    /// Zero bytes after an image's pixels while corners are found: the vector loads of the last rows
+    /// (`fastScores(_:circle:)`, `integers(_:)`) read up to 18 pixels past a row's last corner, which
+    /// on a narrow image with a small border is past its last pixel (those lanes are discarded).
+    private static let readPadding = [UInt8](repeating: 0, count: 32)
+
+    /// The FAST score of each pixel of an image of `width × height` `pixels` (0: not a corner): the
+    /// sum of how far the circle's pixels pass the threshold on the corner's side. Sixteen pixels of a
+    /// row at a time (`fastScores(_:circle:)`): scoring every pixel is the largest part of finding
+    /// local features.
+    private func fastScores(_ pixels: [UInt8], width: Int, height: Int, margin: Int) -> [Int32] {
         let circle = Self.circle.map { $0.1 * width + $0.0 }
-        var scores = [Int32](repeating: 0, count: image.pixels.count)
-        image.pixels.withUnsafeBufferPointer { pixels in
+        var scores = [Int32](repeating: 0, count: width * height)
+        pixels.withUnsafeBufferPointer { pixels in
             scores.withUnsafeMutableBufferPointer { scores in
-                for y in margin..<(image.height - margin) {
+                for y in margin..<(height - margin) {
                     for x in stride(from: margin, to: width - margin, by: 16) {
                         let index = y * width + x
                         let chunk = fastScores(pixels.baseAddress! + index, circle: circle)
@@ -70,8 +76,8 @@ public struct CornerDetector: Sendable {
         return scores
     }
 
-    /// The FAST scores of the 16 pixels from `center` on (`circle`: the circle's offsets). Reads up
-    /// to 3 rows and 3 + 15 pixels beyond them, which the margin of at least 4 keeps in the image.
+    /// The FAST scores of the 16 pixels from `center` on (`circle`: the circle's offsets): reads 3
+    /// rows above and below them, and 3 + 15 pixels past the first.
     private func fastScores(_ center: UnsafePointer<UInt8>, circle: [Int]) -> SIMD16<Int16> {
         let middle = Self.load16(center)
         let high = middle &+ Int16(threshold), low = middle &- Int16(threshold)

@@ -15,7 +15,8 @@ import TestSupport
     }
 
     /// Widths that are not a multiple of 16 (the last chunk of a row is partly outside the margin),
-    /// the smallest image with room for a corner, and white squares on black, whose corners have
+    /// the smallest images with room for a corner (with the extractor's border, and with none: then
+    /// the last rows' loads reach past the image), and white squares on black, whose corners have
     /// the strongest gradients there are.
     @Test(arguments: thresholds)
     func oddSizesAndExtremeContrastGiveTheCornersOfTheDefinition(threshold: Int) throws {
@@ -23,15 +24,20 @@ import TestSupport
         for (width, height) in [(45, 60), (57, 41), (33, 33), (100, 37)] {
             try Self.expectDefinitionCorners(in: Self.cropped(photo, width: width, height: height), threshold: threshold)
         }
+        for (width, height) in [(9, 9), (14, 11), (23, 30)] {
+            try Self.expectDefinitionCorners(in: Self.cropped(photo, width: width, height: height), threshold: threshold, border: 0)
+        }
         let squares = GrayImage(width: 203, height: 150, pixels: (0..<(203 * 150)).map { $0 % 203 % 20 < 12 && $0 / 203 % 20 < 12 ? 255 : 0 })
         try Self.expectDefinitionCorners(in: squares, threshold: threshold, atLeast: 4 * 35)
     }
 
-    private static func expectDefinitionCorners(in image: GrayImage, threshold: Int, atLeast: Int = 0, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let expected = definitionCorners(in: image, threshold: threshold, border: 16)
-        let found = CornerDetector(threshold: threshold, border: 16).corners(in: image, limit: .max)
-        #expect(found == expected, "\(image.width)×\(image.height), threshold \(threshold)", sourceLocation: sourceLocation)
-        #expect(CornerDetector(threshold: threshold, border: 16).corners(in: image, limit: 25) == Array(expected.prefix(25)), sourceLocation: sourceLocation)
+    private static func expectDefinitionCorners(
+        in image: GrayImage, threshold: Int, border: Int = 16, atLeast: Int = 0, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let detector = CornerDetector(threshold: threshold, border: border)
+        let expected = definitionCorners(in: image, threshold: threshold, border: border)
+        #expect(detector.corners(in: image, limit: .max) == expected, "\(image.width)×\(image.height), threshold \(threshold)", sourceLocation: sourceLocation)
+        #expect(detector.corners(in: image, limit: 25) == Array(expected.prefix(25)), sourceLocation: sourceLocation)
         #expect(expected.count >= atLeast, "\(expected.count) corners to compare", sourceLocation: sourceLocation)
     }
 
