@@ -11,7 +11,7 @@ import TestSupport
     @Test(arguments: Fixtures.goldenStems, thresholds)
     func photosGiveTheCornersOfTheDefinition(stem: String, threshold: Int) throws {
         let image = GrayImage(try TestImages.photo(stem), maxSide: 512)
-        try Self.expectDefinitionCorners(in: image, threshold: threshold, atLeast: 100)
+        Self.expectDefinitionCorners(in: image, threshold: threshold, atLeast: 100)
     }
 
     /// Widths that are not a multiple of 16 (the last chunk of a row is partly outside the margin),
@@ -22,18 +22,18 @@ import TestSupport
     func oddSizesAndExtremeContrastGiveTheCornersOfTheDefinition(threshold: Int) throws {
         let photo = GrayImage(try TestImages.photo("chelsea"), maxSide: 512)
         for (width, height) in [(45, 60), (57, 41), (33, 33), (100, 37)] {
-            try Self.expectDefinitionCorners(in: Self.cropped(photo, width: width, height: height), threshold: threshold)
+            Self.expectDefinitionCorners(in: Self.cropped(photo, width: width, height: height), threshold: threshold)
         }
         for (width, height) in [(9, 9), (14, 11), (23, 30)] {
-            try Self.expectDefinitionCorners(in: Self.cropped(photo, width: width, height: height), threshold: threshold, border: 0)
+            Self.expectDefinitionCorners(in: Self.cropped(photo, width: width, height: height), threshold: threshold, border: 0)
         }
         let squares = GrayImage(width: 203, height: 150, pixels: (0..<(203 * 150)).map { $0 % 203 % 20 < 12 && $0 / 203 % 20 < 12 ? 255 : 0 })
-        try Self.expectDefinitionCorners(in: squares, threshold: threshold, atLeast: 4 * 35)
+        Self.expectDefinitionCorners(in: squares, threshold: threshold, atLeast: 4 * 35)
     }
 
     private static func expectDefinitionCorners(
         in image: GrayImage, threshold: Int, border: Int = 16, atLeast: Int = 0, sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
+    ) {
         let detector = CornerDetector(threshold: threshold, border: border)
         let expected = definitionCorners(in: image, threshold: threshold, border: border)
         #expect(detector.corners(in: image, limit: .max) == expected, "\(image.width)×\(image.height), threshold \(threshold)", sourceLocation: sourceLocation)
