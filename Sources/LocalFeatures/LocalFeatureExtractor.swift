@@ -96,8 +96,9 @@ public struct LocalFeatureExtractor: Sendable {
 
     /// How many keypoints each level may keep: in proportion to the square root of its side (90 on
     /// the first level to 40 on the last), so coarse levels (what is left of a blurred or downscaled
-    /// copy) still get a fair share. In proportion to the side, the eight levels gave the first 129
-    /// and the last 32, and strongly blurred copies lost their sources more often.
+    /// copy) still get a fair share. In proportion to the side, as with fewer levels (seven levels three
+    /// an octave: 129 on the first, 32 on the last), strongly blurred copies lost their sources more
+    /// often (bench/README.md).
     private func quotas() -> [Int] {
         let weights = (0..<Self.levels).map { 1 / pow(Self.levelScale, Float($0) / 2) }
         let total = weights.reduce(0, +)
