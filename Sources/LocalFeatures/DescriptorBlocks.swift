@@ -3,8 +3,8 @@ import CHamming
 /// One image's binary descriptors laid out to be searched eight at a time: block k holds, for each of
 /// the 4 descriptor words, that word of descriptors 8k…8k+7 in one 64-byte row. A query word XORed
 /// with a block row and a bit count per byte then give a part of 8 Hamming distances in one AVX-512
-/// register; matching is most of a verified search's work (the scan itself is in C, `CHamming`,
-/// for the byte shuffle that counts the bits).
+/// register (two with AVX2); matching is most of a verified search's work (the scan itself is in C,
+/// `CHamming`, for the byte shuffle that counts the bits).
 public struct DescriptorBlocks: Sendable {
     /// Block k's rows at 4k..<4k + 4.
     private let rows: [SIMD8<UInt64>]
@@ -17,17 +17,24 @@ public struct DescriptorBlocks: Sendable {
 
     private static let words = BinaryTestPattern.words
 
-    /// How the blocks are scanned: with AVX-512BW where the CPU has it, else a descriptor at a time.
-    /// Both find the same.
+    /// How the blocks are scanned: with AVX-512BW or AVX2 where the CPU has it, else a descriptor at
+    /// a time. All find the same.
     public enum Kernel: Sendable, CaseIterable {
         case avx512bw
+        case avx2
         case portable
 
         /// The fastest kernel this CPU runs.
-        public static let fastest: Kernel = hammingScanHasAVX512BW() != 0 ? .avx512bw : .portable
+        public static let fastest: Kernel = Self.allCases.first(where: \.isAvailable)!
 
         /// Whether this CPU runs the kernel.
-        public var isAvailable: Bool { self == .portable || Self.fastest == .avx512bw }
+        public var isAvailable: Bool {
+            switch self {
+            case .avx512bw: hammingScanHasAVX512BW() != 0
+            case .avx2: hammingScanHasAVX2() != 0
+            case .portable: true
+            }
+        }
     }
 
     public init(_ features: LocalFeatureSet, kernel: Kernel = .fastest) {
@@ -69,6 +76,7 @@ public struct DescriptorBlocks: Sendable {
                     let rows = rows.baseAddress!.assumingMemoryBound(to: UInt64.self), query = words.baseAddress! + start
                     switch kernel {
                     case .avx512bw: hammingScanAVX512BW(rows, blockCount, usedInLastBlock, query, out, out + 8, out + 16)
+                    case .avx2: hammingScanAVX2(rows, blockCount, usedInLastBlock, query, out, out + 8, out + 16)
                     case .portable: hammingScanPortable(rows, blockCount, usedInLastBlock, query, out, out + 8, out + 16)
                     }
                 }
