@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CFloatControl"),
         .systemLibrary(name: "CHamming"),
+        .systemLibrary(name: "CCPUFeatures"),
         .systemLibrary(name: "CHalfPrecision"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
@@ -49,7 +50,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CWebP"], swiftSettings: numericSettings),
         .target(
             name: "Encoder",
-            dependencies: ["Imaging", "COpenBLAS", "CFloatControl", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Imaging", "COpenBLAS", "CFloatControl", "CCPUFeatures", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: numericSettings),
         .target(name: "ModelImport", dependencies: ["Encoder", "Imaging"]),
         .target(name: "LocalFeatures", dependencies: ["Imaging", "SeededRandom", "CHamming"], swiftSettings: numericSettings),

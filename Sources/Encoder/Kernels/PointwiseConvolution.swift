@@ -98,15 +98,9 @@ struct PointwiseConvolution: @unchecked Sendable {
                 let out = RowPointers { rows[$0] + column }
                 let a = input + block * rowFloats
                 let r = residual.map { $0 + block * residualFloats + column }
-                if wide {
-                    PackedMatrixKernel.block32(
-                        a, panel: panel, depth: inputChannels, bias: bias.pointer + column, clampToSix: hasActivation,
-                        residual: r, residualStride: outputChannels, output: out)
-                } else {
-                    PackedMatrixKernel.block16(
-                        a, panel: panel, depth: inputChannels, bias: bias.pointer + column, clampToSix: hasActivation,
-                        residual: r, residualStride: outputChannels, output: out)
-                }
+                PackedMatrixKernel.block(
+                    a, panel: panel, panelWidth: wide ? PackedMatrixKernel.panelWidth : 16, depth: inputChannels,
+                    bias: bias.pointer + column, clampToSix: hasActivation, residual: r, residualStride: outputChannels, output: out)
             }
             panel += PackedMatrixKernel.panelWidth * inputChannels
         }
