@@ -14,8 +14,8 @@ struct BinaryTestPattern: Sendable {
     static let angleSteps = 30
     static let radius = 13
 
-    /// For each angle step, the 256 pairs as (dx1, dy1, dx2, dy2).
-    private let turnedPairs: [[(Int, Int, Int, Int)]]
+    /// For each angle step, the 256 pairs as dx1, dy1, dx2, dy2: pair i of step k at 4(256k + i).
+    private let turnedPairs: [Int]
 
     static let shared = BinaryTestPattern()
 
@@ -26,14 +26,11 @@ struct BinaryTestPattern: Sendable {
             let (x1, y1) = Self.gaussianPoint(&random), (x2, y2) = Self.gaussianPoint(&random)
             if (x1 - x2) * (x1 - x2) + (y1 - y2) * (y1 - y2) >= 4 { pairs.append((x1, y1, x2, y2)) }
         }
-        turnedPairs = (0..<Self.angleSteps).map { step in
+        turnedPairs = (0..<Self.angleSteps).flatMap { step in
             let angle = Float(step) * 2 * .pi / Float(Self.angleSteps)
             let c = cos(angle), s = sin(angle)
-            func turn(_ x: Float, _ y: Float) -> (Int, Int) { (Int((c * x - s * y).rounded()), Int((s * x + c * y).rounded())) }
-            return pairs.map { pair in
-                let (a, b) = turn(pair.0, pair.1), (d, e) = turn(pair.2, pair.3)
-                return (a, b, d, e)
-            }
+            func turn(_ x: Float, _ y: Float) -> [Int] { [Int((c * x - s * y).rounded()), Int((s * x + c * y).rounded())] }
+            return pairs.flatMap { turn($0.0, $0.1) + turn($0.2, $0.3) }
         }
     }
 
@@ -47,11 +44,18 @@ struct BinaryTestPattern: Sendable {
         }
     }
 
-    /// The pairs as offsets into an image with rows `stride` pixels apart, one array per angle step;
-    /// `mirrored`: where the pairs of the image's mirror image fall in the image (x negated).
-    func offsets(stride: Int, mirrored: Bool = false) -> [[(Int, Int)]] {
+    /// The pairs as offsets into an image with rows `stride` pixels apart: pair i of angle step k at
+    /// 2(256k + i) (first pixel) and the index after it (second pixel), in one flat array, as a
+    /// pyramid level needs them anew for its width. `mirrored`: where the pairs of the image's mirror
+    /// image fall in the image (x negated).
+    func offsets(stride: Int, mirrored: Bool = false) -> [Int] {
         let sign = mirrored ? -1 : 1
-        return turnedPairs.map { pairs in pairs.map { ($0.1 * stride + sign * $0.0, $0.3 * stride + sign * $0.2) } }
+        return [Int](unsafeUninitializedCapacity: turnedPairs.count / 2) { offsets, count in
+            for point in 0..<turnedPairs.count / 2 {
+                offsets[point] = turnedPairs[2 * point + 1] * stride + sign * turnedPairs[2 * point]
+            }
+            count = turnedPairs.count / 2
+        }
     }
 
     /// The angle step nearest to `angle` (radians).

@@ -74,11 +74,11 @@ public struct LocalFeatureExtractor: Sendable {
                 let x = (Float(corner.x) + 0.5) * scaleX - 0.5, y = (Float(corner.y) + 0.5) * scaleY - 0.5
                 let angle = orientation(of: corner, in: level)
                 positions += [x, y]
-                describe(corner, in: smoothed, pairs: offsets[BinaryTestPattern.step(for: angle)], into: &descriptors)
+                describe(corner, in: smoothed, offsets: offsets, step: BinaryTestPattern.step(for: angle), into: &descriptors)
                 guard mirrored else { continue }
                 // In the mirror image the centroid's x flips: the angle θ becomes π − θ.
                 mirroredPositions += [Float(image.width - 1) - x, y]
-                describe(corner, in: smoothed, pairs: mirroredOffsets[BinaryTestPattern.step(for: .pi - angle)], into: &mirroredDescriptors)
+                describe(corner, in: smoothed, offsets: mirroredOffsets, step: BinaryTestPattern.step(for: .pi - angle), into: &mirroredDescriptors)
             }
         }
         let asIs = LocalFeatureSet(width: image.width, height: image.height, positions: positions, descriptors: descriptors)
@@ -123,16 +123,20 @@ public struct LocalFeatureExtractor: Sendable {
         return atan2(Float(m01), Float(m10))
     }
 
-    /// Appends the 256 binary tests around the corner, packed into 4 words, to `descriptors`.
-    private func describe(_ corner: CornerDetector.Corner, in image: GrayImage, pairs: [(Int, Int)], into descriptors: inout [UInt64]) {
+    /// Appends the 256 binary tests around the corner, turned by angle `step` (`offsets`: the
+    /// pattern's for the image), packed into 4 words, to `descriptors`.
+    private func describe(
+        _ corner: CornerDetector.Corner, in image: GrayImage, offsets: [Int], step: Int, into descriptors: inout [UInt64]
+    ) {
         image.pixels.withUnsafeBufferPointer { pixels in
-            pairs.withUnsafeBufferPointer { pairs in
+            offsets.withUnsafeBufferPointer { offsets in
                 let center = pixels.baseAddress! + corner.y * image.width + corner.x
+                let pairs = offsets.baseAddress! + 2 * BinaryTestPattern.bits * step
                 for word in 0..<BinaryTestPattern.words {
                     var bits: UInt64 = 0
                     for bit in 0..<64 {
-                        let pair = pairs[word * 64 + bit]
-                        bits |= UInt64(center[pair.0] < center[pair.1] ? 1 : 0) << UInt64(bit)
+                        let pair = 2 * (word * 64 + bit)
+                        bits |= UInt64(center[pairs[pair]] < center[pairs[pair + 1]] ? 1 : 0) << UInt64(bit)
                     }
                     descriptors.append(bits)
                 }
