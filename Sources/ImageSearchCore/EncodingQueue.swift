@@ -155,21 +155,19 @@ final class EncodingQueue: Sendable {
         }
     }
 
-    /// The local features are found on another thread while the network runs: a search waits for both.
+    /// The local features are found on another thread while the network runs, and the search goes on
+    /// while they are (`PendingLocalFeatures`).
     private func encode(_ image: Data, orientations: [ExifOrientation], localFeatures: Bool) -> Result<EncodedQuery, ImagingError> {
-        let features = Mutex<[LocalFeatureSet]>([])
-        let extraction = DispatchGroup()
+        var features: PendingLocalFeatures?
         let networkImage = encoder.networkImage(of: image) { [extractor] decoded in
             guard localFeatures else { return }
-            DispatchQueue.global().async(group: extraction) {
+            features = PendingLocalFeatures {
                 let found = extractor.featuresAsIsAndMirrored(of: decoded)
-                features.withLock { $0 = [found.asIs, found.mirrored] }
+                return [found.asIs, found.mirrored]
             }
         }
         return networkImage.map { networkImage in
-            let vectors = encoder.embed(networkImage, orientations: orientations)
-            extraction.wait()
-            return EncodedQuery(vectors: vectors, localFeatures: features.withLock { $0 }, networkImage: networkImage)
+            EncodedQuery(vectors: encoder.embed(networkImage, orientations: orientations), localFeatures: features, networkImage: networkImage)
         }
     }
 }

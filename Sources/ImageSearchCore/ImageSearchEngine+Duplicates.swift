@@ -47,9 +47,9 @@ extension ImageSearchEngine {
         } catch let error as EngineError where error.code == .notFound {
             return []
         }
-        guard !query.localFeatures.isEmpty else { return [] }
+        guard let features = query.localFeatures else { return [] }
         let hits = try await nearest(query.vectors, in: backend, topK: configuration.verificationCandidates + 1, maxDistance: nil)
         let others = hits.filter { $0.id != id }
-        return hits.filter { $0.id == id } + (try await withInliers(others, against: query.localFeatures, in: backend))
+        return hits.filter { $0.id == id } + (try await withInliers(others, against: features, in: backend))
     }
 }

@@ -141,19 +141,18 @@ public final class ImageSearchEngine: Sendable {
         let turns = matchRotations ?? configuration.matchRotations
         let encoded = try await encodeQuery(
             query, orientations: turns && !isVerifying ? Self.quarterTurns : [.up], localFeatures: isVerifying, backend: writer.backend)
-        let isVerified = !encoded.localFeatures.isEmpty
-        let candidateCount = isVerified ? max(topK, configuration.verificationCandidates) : topK
+        let candidateCount = encoded.localFeatures != nil ? max(topK, configuration.verificationCandidates) : topK
         let candidates = try await nearest(encoded.vectors, in: writer.backend, topK: candidateCount, maxDistance: maxDistance)
-        guard isVerified else {
+        guard let localFeatures = encoded.localFeatures else {
             if minInliers != nil { throw Self.unverifiableQuery }
             return candidates
         }
-        var (hits, matches) = try await verified(candidates, against: encoded.localFeatures, in: writer.backend)
+        var (hits, matches) = try await verified(candidates, against: localFeatures, in: writer.backend)
         if turns, let networkImage = encoded.networkImage, !Self.foundUpright(hits, matches) {
             let turned = await queue.encode(networkImage, orientations: Array(Self.quarterTurns.dropFirst()))
             let turnedCandidates = try await nearest(
                 turned, in: writer.backend, topK: candidateCount, maxDistance: maxDistance, firstIsUpright: false, fusedWith: candidates)
-            hits = try await verified(turnedCandidates, against: encoded.localFeatures, in: writer.backend, checkedBefore: matches).hits
+            hits = try await verified(turnedCandidates, against: localFeatures, in: writer.backend, checkedBefore: matches).hits
         }
         return Array(hits.filter { $0.inliers ?? 0 >= minInliers ?? 0 }.prefix(topK))
     }
@@ -212,7 +211,7 @@ public final class ImageSearchEngine: Sendable {
     /// Also each checked hit's match, for a later call's `checkedBefore` (the same query): hits found
     /// there are not checked again.
     private func verified(
-        _ hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend,
+        _ hits: [SearchHit], against query: PendingLocalFeatures, in backend: any SearchBackend,
         checkedBefore: [Int64: GeometricMatch?] = [:]
     ) async throws -> (hits: [SearchHit], matches: [Int64: GeometricMatch?]) {
         let head = Array(hits.prefix(configuration.verificationCandidates))
@@ -233,16 +232,18 @@ public final class ImageSearchEngine: Sendable {
     }
 
     /// `hits`, each with its inlier count against `query` when its local features are stored.
-    func withInliers(_ hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend) async throws -> [SearchHit] {
+    func withInliers(_ hits: [SearchHit], against query: PendingLocalFeatures, in backend: any SearchBackend) async throws -> [SearchHit] {
         let found = try await matches(of: hits, against: query, in: backend)
         return zip(hits, found).map { $0.with(inliers: $1?.inliers) }
     }
 
-    /// Each hit's match against `query`; nil for a hit without local features stored.
-    private func matches(of hits: [SearchHit], against query: [LocalFeatureSet], in backend: any SearchBackend) async throws -> [GeometricMatch?] {
+    /// Each hit's match against `query`; nil for a hit without local features stored. The hits'
+    /// features are read before waiting for the query's.
+    private func matches(of hits: [SearchHit], against pending: PendingLocalFeatures, in backend: any SearchBackend) async throws -> [GeometricMatch?] {
         guard !hits.isEmpty else { return [] }
         let stored = try await backend.localFeatures(ids: hits.map(\.id))
         let candidates = hits.map { hit in stored[hit.id].flatMap { StoredLocalFeatures.asIs(serialized: $0) } }
+        let query = await pending.value
         // Off Swift's cooperative threads, like the encoder: the matching is CPU-bound.
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: GeometricVerifier().matches(query: query, candidates: candidates)) }
@@ -288,7 +289,7 @@ public final class ImageSearchEngine: Sendable {
             guard vector.count == model.dimension else {
                 throw EngineError(.invalidArgument, .invalidArgument, "the query vector has \(vector.count) values; this collection's model (\(model.name)) makes \(model.dimension)")
             }
-            return EncodedQuery(vectors: [vector], localFeatures: [])
+            return EncodedQuery(vectors: [vector])
         }
     }
 
@@ -298,9 +299,9 @@ public final class ImageSearchEngine: Sendable {
             throw EngineError(.init(rawValue: "internal_error"), .internalFailure, "the store returned no vector for \(key)")
         }
         guard localFeatures, let data = try await backend.localFeatures(ids: [record.id])[record.id], let features = StoredLocalFeatures(serialized: data) else {
-            return EncodedQuery(vectors: [vector], localFeatures: [])
+            return EncodedQuery(vectors: [vector])
         }
-        return EncodedQuery(vectors: [vector], localFeatures: [features.asIs, features.mirrored])
+        return EncodedQuery(vectors: [vector], localFeatures: PendingLocalFeatures([features.asIs, features.mirrored]))
     }
 
     /// The embedding of an image, storing nothing.
