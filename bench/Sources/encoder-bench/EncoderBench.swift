@@ -7,5 +7,5 @@ struct EncoderBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encoder-bench",
         abstract: "Time the native encoder (network and image preprocessing).",
-        subcommands: [NetworkTiming.self, DecodeTiming.self])
+        subcommands: [NetworkTiming.self, DecodeTiming.self, MatchTiming.self])
 }
