@@ -41,40 +41,53 @@ struct DepthwiseConvolution: @unchecked Sendable {
     /// One output row of `outputWidth` pixels from the `kernelSize` padded input rows it needs
     /// (`rows[ky]` is the first pixel of the row's left border).
     func applyRow(_ rows: UnsafePointer<UnsafeMutablePointer<Float>>, outputWidth: Int, into output: UnsafeMutablePointer<Float>) {
+        if PackedMatrixKernel.hasWideRegisters {
+            applyRow(rows, outputWidth: outputWidth, into: output, vector: SIMD16<Float>.self)
+        } else {
+            applyRow(rows, outputWidth: outputWidth, into: output, vector: SIMD8<Float>.self)
+        }
+    }
+
+    /// The same, `Vector.scalarCount` channels at a time: seven accumulators of 16 floats and a weight
+    /// vector fill 16 of AVX-512's 32 registers, but AVX2 has 16 registers of 8 floats.
+    private func applyRow<Vector: KernelVector>(
+        _ rows: UnsafePointer<UnsafeMutablePointer<Float>>, outputWidth: Int, into output: UnsafeMutablePointer<Float>,
+        vector: Vector.Type
+    ) {
         switch (kernelSize, stride) {
-        case (3, 1): convolveRow(rows, outputWidth: outputWidth, into: output, shape: Kernel3Stride1.self)
-        case (3, 2): convolveRow(rows, outputWidth: outputWidth, into: output, shape: Kernel3Stride2.self)
-        case (5, 1): convolveRow(rows, outputWidth: outputWidth, into: output, shape: Kernel5Stride1.self)
-        case (5, 2): convolveRow(rows, outputWidth: outputWidth, into: output, shape: Kernel5Stride2.self)
+        case (3, 1): convolveRow(rows, outputWidth: outputWidth, into: output, shape: Kernel3Stride1.self, vector: vector)
+        case (3, 2): convolveRow(rows, outputWidth: outputWidth, into: output, shape: Kernel3Stride2.self, vector: vector)
+        case (5, 1): convolveRow(rows, outputWidth: outputWidth, into: output, shape: Kernel5Stride1.self, vector: vector)
+        case (5, 2): convolveRow(rows, outputWidth: outputWidth, into: output, shape: Kernel5Stride2.self, vector: vector)
         default: preconditionFailure("no depthwise kernel for \(kernelSize)×\(kernelSize) stride \(stride)")
         }
     }
 
     /// Generic over the kernel shape so that each shape gets its own specialised copy with the tap loops
     /// fully unrolled (the compiler sees `k` and `s` as constants).
-    private func convolveRow<Shape: DepthwiseShape>(
+    private func convolveRow<Shape: DepthwiseShape, Vector: KernelVector>(
         _ rows: UnsafePointer<UnsafeMutablePointer<Float>>, outputWidth: Int, into output: UnsafeMutablePointer<Float>,
-        shape: Shape.Type
+        shape: Shape.Type, vector: Vector.Type
     ) {
         let k = Shape.kernelSize, s = Shape.stride
         let step = s * channels
-        for channel in Swift.stride(from: 0, to: channels, by: 16) {
-            let b = SIMD16<Float>.load(bias.pointer + channel)
+        for channel in Swift.stride(from: 0, to: channels, by: Vector.scalarCount) {
+            let b = Vector.load(bias.pointer + channel)
             var ox = 0
             while ox + 7 <= outputWidth {
                 var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b
                 for ky in 0..<k {
                     let row = rows[ky] + ox * step + channel
                     for kx in 0..<k {
-                        let w = SIMD16<Float>.load(weights.pointer + (ky * k + kx) * channels + channel)
+                        let w = Vector.load(weights.pointer + (ky * k + kx) * channels + channel)
                         let p = row + kx * channels
-                        a0.addProduct(SIMD16<Float>.load(p), w)
-                        a1.addProduct(SIMD16<Float>.load(p + step), w)
-                        a2.addProduct(SIMD16<Float>.load(p + 2 * step), w)
-                        a3.addProduct(SIMD16<Float>.load(p + 3 * step), w)
-                        a4.addProduct(SIMD16<Float>.load(p + 4 * step), w)
-                        a5.addProduct(SIMD16<Float>.load(p + 5 * step), w)
-                        a6.addProduct(SIMD16<Float>.load(p + 6 * step), w)
+                        a0.addProduct(Vector.load(p), w)
+                        a1.addProduct(Vector.load(p + step), w)
+                        a2.addProduct(Vector.load(p + 2 * step), w)
+                        a3.addProduct(Vector.load(p + 3 * step), w)
+                        a4.addProduct(Vector.load(p + 4 * step), w)
+                        a5.addProduct(Vector.load(p + 5 * step), w)
+                        a6.addProduct(Vector.load(p + 6 * step), w)
                     }
                 }
                 let out = output + ox * channels + channel
@@ -91,8 +104,8 @@ struct DepthwiseConvolution: @unchecked Sendable {
                 var sum = b
                 for ky in 0..<k {
                     for kx in 0..<k {
-                        let w = SIMD16<Float>.load(weights.pointer + (ky * k + kx) * channels + channel)
-                        sum.addProduct(SIMD16<Float>.load(rows[ky] + (ox * s + kx) * channels + channel), w)
+                        let w = Vector.load(weights.pointer + (ky * k + kx) * channels + channel)
+                        sum.addProduct(Vector.load(rows[ky] + (ox * s + kx) * channels + channel), w)
                     }
                 }
                 sum.relu6().store(to: output + ox * channels + channel)

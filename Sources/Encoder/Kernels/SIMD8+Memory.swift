@@ -9,8 +9,8 @@ extension SIMD8<Float> {
         UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: SIMD8<Float>.self)
     }
 
-    /// min(max(x, 0), 6), by comparisons: `pointwiseMax` on `SIMD8` compiled to an out-of-line call
-    /// (a third of the network's time where it was tried). The same values as `SIMD16.relu6`.
+    /// min(max(x, 0), 6), by comparisons: `pointwiseMax` and `pointwiseMin` compiled to out-of-line
+    /// calls on AVX2 (a third of the network's time where `SIMD8` used them; 4 % in the stem's `SIMD16`).
     @inline(__always)
     func relu6() -> SIMD8<Float> {
         let positive = SIMD8(repeating: 0).replacing(with: self, where: self .> 0)

@@ -64,23 +64,35 @@ struct StemConvolution: @unchecked Sendable {
     }
 
     /// Four horizontally adjacent output pixels whose 3×3 windows lie inside the image, 32 channels at a
-    /// time: each tap's input value is broadcast once and used by two weight vectors, eight accumulators.
+    /// time (16 with AVX2's 16 registers, `KernelVector`): each tap's input value is broadcast once and
+    /// used by two weight vectors, eight accumulators.
     @inline(__always)
     private func convolveFourInterior(_ input: UnsafePointer<Float>, side: Int, into output: UnsafeMutablePointer<Float>, channelStride: Int) {
-        let step = stride * 3
-        for channel in Swift.stride(from: 0, to: outputChannels, by: 32) {
-            let high = min(channel + 16, outputChannels - 16)
-            let b0 = SIMD16<Float>.load(bias.pointer + channel), b1 = SIMD16<Float>.load(bias.pointer + high)
+        if PackedMatrixKernel.hasWideRegisters {
+            convolveFourInterior(input, side: side, into: output, channelStride: channelStride, vector: SIMD16<Float>.self)
+        } else {
+            convolveFourInterior(input, side: side, into: output, channelStride: channelStride, vector: SIMD8<Float>.self)
+        }
+    }
+
+    @inline(__always)
+    private func convolveFourInterior<Vector: KernelVector>(
+        _ input: UnsafePointer<Float>, side: Int, into output: UnsafeMutablePointer<Float>, channelStride: Int, vector: Vector.Type
+    ) {
+        let step = stride * 3, lanes = Vector.scalarCount
+        for channel in Swift.stride(from: 0, to: outputChannels, by: 2 * lanes) {
+            let high = min(channel + lanes, outputChannels - lanes)
+            let b0 = Vector.load(bias.pointer + channel), b1 = Vector.load(bias.pointer + high)
             var s00 = b0, s01 = b1, s10 = b0, s11 = b1, s20 = b0, s21 = b1, s30 = b0, s31 = b1
             for ky in 0..<3 {
                 let row = input + ky * side * 3
                 for tap in 0..<9 {
                     let taps = weights.pointer + (ky * 9 + tap) * outputChannels
-                    let w0 = SIMD16<Float>.load(taps + channel), w1 = SIMD16<Float>.load(taps + high)
-                    var x = SIMD16<Float>(repeating: row[tap]); s00.addProduct(x, w0); s01.addProduct(x, w1)
-                    x = SIMD16<Float>(repeating: row[tap + step]); s10.addProduct(x, w0); s11.addProduct(x, w1)
-                    x = SIMD16<Float>(repeating: row[tap + 2 * step]); s20.addProduct(x, w0); s21.addProduct(x, w1)
-                    x = SIMD16<Float>(repeating: row[tap + 3 * step]); s30.addProduct(x, w0); s31.addProduct(x, w1)
+                    let w0 = Vector.load(taps + channel), w1 = Vector.load(taps + high)
+                    var x = Vector(repeating: row[tap]); s00.addProduct(x, w0); s01.addProduct(x, w1)
+                    x = Vector(repeating: row[tap + step]); s10.addProduct(x, w0); s11.addProduct(x, w1)
+                    x = Vector(repeating: row[tap + 2 * step]); s20.addProduct(x, w0); s21.addProduct(x, w1)
+                    x = Vector(repeating: row[tap + 3 * step]); s30.addProduct(x, w0); s31.addProduct(x, w1)
                 }
             }
             s00.relu6().store(to: output + channel)
