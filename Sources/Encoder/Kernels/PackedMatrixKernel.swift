@@ -8,7 +8,8 @@ import CCPUFeatures
 /// Seven rows because every spatial size of a 224-pixel network is 7·2ⁿ, so pixel counts are multiples
 /// of 7 and no layer needs a partial block; fourteen accumulators plus two weight vectors fit the 32
 /// AVX-512 registers with room to spare. With 16 registers (AVX2) they do not: the compiler kept most
-/// of them on the stack, so there a block is computed 16 columns and four then three rows at a time.
+/// of them on the stack, so there a block is computed 16 columns and four then three rows at a time,
+/// and two consecutive blocks six, four and four rows at a time (`blockPairIn16Registers`).
 enum PackedMatrixKernel {
     static let rows = 7
     static let panelWidth = 32
@@ -52,6 +53,33 @@ enum PackedMatrixKernel {
                 output: RowPointers { output[$0] + column })
             block4x16(a, panel: panel + column, panelWidth: panelWidth, depth: depth, bias: bias + column, finish: part)
             block3x16(a, panel: panel + column, panelWidth: panelWidth, depth: depth, bias: bias + column, finish: part)
+        }
+    }
+
+    /// Two consecutive blocks (`first`'s seven rows, then `second`'s, their inputs consecutive) with
+    /// 16 registers: six, four and four rows at a time, so every part has at least eight independent
+    /// sums to keep both FMA units busy through the FMA latency (a lone block's three-row part has six).
+    @inline(__always)
+    static func blockPairIn16Registers(
+        _ a: UnsafePointer<Float>, panel: UnsafePointer<Float>, panelWidth: Int, depth: Int,
+        bias: UnsafePointer<Float>, clampToSix: Bool, residual: UnsafePointer<Float>?, residualStride: Int,
+        first: RowPointers, second: RowPointers
+    ) {
+        for column in stride(from: 0, to: panelWidth, by: 16) {
+            /// The pair's rows from `firstRow` on, at this column.
+            func rows(from firstRow: Int) -> ResultWriter {
+                ResultWriter(
+                    clampToSix: clampToSix, residual: residual.map { $0 + firstRow * residualStride + column },
+                    residualStride: residualStride,
+                    output: RowPointers { row in
+                        let pairRow = min(firstRow + row, 2 * Self.rows - 1)
+                        return (pairRow < Self.rows ? first[pairRow] : second[pairRow - Self.rows]) + column
+                    })
+            }
+            let weights = panel + column, columnBias = bias + column
+            block6x16(a, panel: weights, panelWidth: panelWidth, depth: depth, bias: columnBias, finish: rows(from: 0))
+            block4x16(a + 6 * depth, panel: weights, panelWidth: panelWidth, depth: depth, bias: columnBias, finish: rows(from: 6))
+            block4x16(a + 10 * depth, panel: weights, panelWidth: panelWidth, depth: depth, bias: columnBias, finish: rows(from: 10))
         }
     }
 
@@ -119,6 +147,35 @@ enum PackedMatrixKernel {
         finish.store(c4, row: 4, column: 0)
         finish.store(c5, row: 5, column: 0)
         finish.store(c6, row: 6, column: 0)
+    }
+
+    /// Output rows `[row, row + 6)` × 16 columns of a panel `panelWidth` wide: twelve accumulators,
+    /// two weight vectors and the broadcast input fill 15 of the 16 registers.
+    @inline(__always)
+    static func block6x16(
+        _ a: UnsafePointer<Float>, panel: UnsafePointer<Float>, panelWidth: Int, depth: Int, bias: UnsafePointer<Float>,
+        finish: ResultWriter
+    ) {
+        let b0 = SIMD8<Float>.load(bias), b1 = SIMD8<Float>.load(bias + 8)
+        var c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1
+        let a0 = a, a1 = a + depth, a2 = a + 2 * depth, a3 = a + 3 * depth, a4 = a + 4 * depth, a5 = a + 5 * depth
+        var weights = panel
+        for k in 0..<depth {
+            let w0 = SIMD8<Float>.load(weights), w1 = SIMD8<Float>.load(weights + 8)
+            var x = SIMD8<Float>(repeating: a0[k]); c00.addProduct(x, w0); c01.addProduct(x, w1)
+            x = SIMD8<Float>(repeating: a1[k]); c10.addProduct(x, w0); c11.addProduct(x, w1)
+            x = SIMD8<Float>(repeating: a2[k]); c20.addProduct(x, w0); c21.addProduct(x, w1)
+            x = SIMD8<Float>(repeating: a3[k]); c30.addProduct(x, w0); c31.addProduct(x, w1)
+            x = SIMD8<Float>(repeating: a4[k]); c40.addProduct(x, w0); c41.addProduct(x, w1)
+            x = SIMD8<Float>(repeating: a5[k]); c50.addProduct(x, w0); c51.addProduct(x, w1)
+            weights += panelWidth
+        }
+        finish.store(c00, row: 0, column: 0); finish.store(c01, row: 0, column: 8)
+        finish.store(c10, row: 1, column: 0); finish.store(c11, row: 1, column: 8)
+        finish.store(c20, row: 2, column: 0); finish.store(c21, row: 2, column: 8)
+        finish.store(c30, row: 3, column: 0); finish.store(c31, row: 3, column: 8)
+        finish.store(c40, row: 4, column: 0); finish.store(c41, row: 4, column: 8)
+        finish.store(c50, row: 5, column: 0); finish.store(c51, row: 5, column: 8)
     }
 
     /// Output rows `[row, row + 4)` × 16 columns of a panel `panelWidth` wide: eight accumulators.

@@ -85,7 +85,8 @@ struct PointwiseConvolution: @unchecked Sendable {
     }
 
     /// Consecutive dense input rows (and residual rows), seven per entry of `outputRows`, against the
-    /// weight panels of `columns`; panels outermost so each panel is read once per chunk.
+    /// weight panels of `columns`; panels outermost so each panel is read once per chunk. Without
+    /// AVX-512's registers, blocks go two at a time (`PackedMatrixKernel.blockPairIn16Registers`).
     private func applyChunk(
         _ input: UnsafePointer<Float>, outputRows: UnsafeBufferPointer<RowPointers>, residual: UnsafePointer<Float>?, columns: Range<Int>
     ) {
@@ -93,14 +94,25 @@ struct PointwiseConvolution: @unchecked Sendable {
         let residualFloats = PackedMatrixKernel.rows * outputChannels
         var panel = UnsafePointer(panels.pointer + columns.lowerBound * inputChannels)
         for column in stride(from: columns.lowerBound, to: columns.upperBound, by: PackedMatrixKernel.panelWidth) {
-            let wide = outputChannels - column >= PackedMatrixKernel.panelWidth
-            for (block, rows) in outputRows.enumerated() {
-                let out = RowPointers { rows[$0] + column }
-                let a = input + block * rowFloats
-                let r = residual.map { $0 + block * residualFloats + column }
+            let panelWidth = outputChannels - column >= PackedMatrixKernel.panelWidth ? PackedMatrixKernel.panelWidth : 16
+            var block = 0
+            if !PackedMatrixKernel.hasWideRegisters {
+                while block + 2 <= outputRows.count {
+                    let first = outputRows[block], second = outputRows[block + 1]
+                    PackedMatrixKernel.blockPairIn16Registers(
+                        input + block * rowFloats, panel: panel, panelWidth: panelWidth, depth: inputChannels,
+                        bias: bias.pointer + column, clampToSix: hasActivation, residual: residual.map { $0 + block * residualFloats + column },
+                        residualStride: outputChannels, first: RowPointers { first[$0] + column }, second: RowPointers { second[$0] + column })
+                    block += 2
+                }
+            }
+            while block < outputRows.count {
+                let rows = outputRows[block]
                 PackedMatrixKernel.block(
-                    a, panel: panel, panelWidth: wide ? PackedMatrixKernel.panelWidth : 16, depth: inputChannels,
-                    bias: bias.pointer + column, clampToSix: hasActivation, residual: r, residualStride: outputChannels, output: out)
+                    input + block * rowFloats, panel: panel, panelWidth: panelWidth, depth: inputChannels,
+                    bias: bias.pointer + column, clampToSix: hasActivation, residual: residual.map { $0 + block * residualFloats + column },
+                    residualStride: outputChannels, output: RowPointers { rows[$0] + column })
+                block += 1
             }
             panel += PackedMatrixKernel.panelWidth * inputChannels
         }
