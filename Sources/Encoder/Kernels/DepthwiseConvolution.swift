@@ -41,7 +41,7 @@ struct DepthwiseConvolution: @unchecked Sendable {
     /// One output row of `outputWidth` pixels from the `kernelSize` padded input rows it needs
     /// (`rows[ky]` is the first pixel of the row's left border).
     func applyRow(_ rows: UnsafePointer<UnsafeMutablePointer<Float>>, outputWidth: Int, into output: UnsafeMutablePointer<Float>) {
-        if PackedMatrixKernel.hasWideRegisters {
+        if VectorRegisters.areWide {
             applyRow(rows, outputWidth: outputWidth, into: output, vector: SIMD16<Float>.self)
         } else {
             applyRow(rows, outputWidth: outputWidth, into: output, vector: SIMD8<Float>.self)

@@ -1,5 +1,3 @@
-import CCPUFeatures
-
 /// Register-blocked matrix product for 1×1 convolutions: 7 pixels × 32 output channels per step, with
 /// the input rows dense (`depth` floats apart) and each output row at its own address, and with the
 /// weights packed once at load into 32-column panels so the inner loop reads them sequentially, and
@@ -14,11 +12,6 @@ enum PackedMatrixKernel {
     static let rows = 7
     static let panelWidth = 32
 
-    /// Whether this CPU has the 32 vector registers of AVX-512 (`block32`, `block16`), else 16
-    /// (`block4x16`, `block3x16`). The binary is built for the CPU it runs on (`-target-cpu native`
-    /// unless `IMAGESEARCH_TARGET_CPU` says otherwise).
-    static let hasWideRegisters = cpuHasAVX512F() != 0
-
     /// Output rows `[row, row + 7)` × the `panelWidth` (32 or 16) columns of `panel`, with the blocks
     /// this CPU's registers hold. Every kernel sums each output in the same order (bias, then input
     /// channel by channel, fused multiply-adds), so the results do not depend on the choice.
@@ -28,7 +21,7 @@ enum PackedMatrixKernel {
         bias: UnsafePointer<Float>, clampToSix: Bool, residual: UnsafePointer<Float>?, residualStride: Int,
         output: RowPointers
     ) {
-        if !hasWideRegisters {
+        if !VectorRegisters.areWide {
             blockIn16Registers(
                 a, panel: panel, panelWidth: panelWidth, depth: depth, bias: bias, clampToSix: clampToSix, residual: residual,
                 residualStride: residualStride, output: output)

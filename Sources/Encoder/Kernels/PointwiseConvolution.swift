@@ -96,7 +96,7 @@ struct PointwiseConvolution: @unchecked Sendable {
         for column in stride(from: columns.lowerBound, to: columns.upperBound, by: PackedMatrixKernel.panelWidth) {
             let panelWidth = outputChannels - column >= PackedMatrixKernel.panelWidth ? PackedMatrixKernel.panelWidth : 16
             var block = 0
-            if !PackedMatrixKernel.hasWideRegisters {
+            if !VectorRegisters.areWide {
                 while block + 2 <= outputRows.count {
                     let first = outputRows[block], second = outputRows[block + 1]
                     PackedMatrixKernel.blockPairIn16Registers(

@@ -68,7 +68,7 @@ struct StemConvolution: @unchecked Sendable {
     /// used by two weight vectors, eight accumulators.
     @inline(__always)
     private func convolveFourInterior(_ input: UnsafePointer<Float>, side: Int, into output: UnsafeMutablePointer<Float>, channelStride: Int) {
-        if PackedMatrixKernel.hasWideRegisters {
+        if VectorRegisters.areWide {
             convolveFourInterior(input, side: side, into: output, channelStride: channelStride, vector: SIMD16<Float>.self)
         } else {
             convolveFourInterior(input, side: side, into: output, channelStride: channelStride, vector: SIMD8<Float>.self)
