@@ -45,6 +45,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "SeededRandom"),
+        .target(name: "Parallelism"),
 
         // Image in, vector out.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CWebP"], swiftSettings: numericSettings),
@@ -53,11 +54,11 @@ let package = Package(
             dependencies: ["Imaging", "COpenBLAS", "CFloatControl", "CCPUFeatures", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: numericSettings),
         .target(name: "ModelImport", dependencies: ["Encoder", "Imaging"]),
-        .target(name: "LocalFeatures", dependencies: ["Imaging", "SeededRandom", "CHamming"], swiftSettings: numericSettings),
+        .target(name: "LocalFeatures", dependencies: ["Imaging", "SeededRandom", "Parallelism", "CHamming"], swiftSettings: numericSettings),
 
         // Storage and search behind one protocol.
         .target(name: "SearchBackend"),
-        .target(name: "EmbeddedBackend", dependencies: ["SearchBackend", "SeededRandom", "CSQLite", "CHalfPrecision"], swiftSettings: numericSettings),
+        .target(name: "EmbeddedBackend", dependencies: ["SearchBackend", "SeededRandom", "Parallelism", "CSQLite", "CHalfPrecision"], swiftSettings: numericSettings),
         .target(name: "MilvusProtos", dependencies: [grpcCore, grpcProtobuf, swiftProtobuf]),
         .target(name: "MilvusBackend", dependencies: ["SearchBackend", "MilvusProtos", grpcCore, grpcPosix, nioCore, swiftProtobuf]),
 
@@ -88,6 +89,7 @@ let package = Package(
             name: "TestSupport", dependencies: ["Imaging", "Encoder", "ModelImport", "SearchBackend", "SeededRandom", "CTurboJPEG", "CPNG", "CWebP"],
             path: "Tests/TestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
+        .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
         .testTarget(name: "LocalFeaturesTests", dependencies: ["LocalFeatures", "Imaging", "TestSupport"]),
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Imaging", "TestSupport"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "Encoder", "TestSupport"]),

@@ -1,5 +1,5 @@
 import CHalfPrecision
-import Dispatch
+import Parallelism
 import SearchBackend
 import Synchronization
 
@@ -167,7 +167,7 @@ final class FlatIndex: VectorIndex {
             return best.sortedNearestFirst()
         }
         let merged = Mutex(NeighborHeap(capacity: capacity))
-        DispatchQueue.concurrentPerform(iterations: threads) { part in
+        WorkerThreads.shared.perform(iterations: threads) { part in
             let chunks = (storage.chunks.count * part / threads)..<(storage.chunks.count * (part + 1) / threads)
             var best = NeighborHeap(capacity: capacity)
             scan(chunks, &best)

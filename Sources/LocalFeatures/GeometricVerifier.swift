@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import Parallelism
 import SeededRandom
 import Synchronization
 
@@ -39,7 +39,7 @@ public struct GeometricVerifier: Sendable {
             let isVerified = found.contains { ($0?.inliers ?? 0) >= Self.verifiedInliers }
             let tried = isVerified ? min(candidates.count, Self.candidatesAlwaysTried) : candidates.count
             let best = Mutex(found)
-            DispatchQueue.concurrentPerform(iterations: tried) { index in
+            WorkerThreads.shared.perform(iterations: tried) { index in
                 guard let candidate = candidates[index], let blocks = blocks[index] else { return }
                 let match = self.match(query: set, candidate: candidate, blocks: blocks)
                 best.withLock { if match.inliers > $0[index]?.inliers ?? -1 { $0[index] = match } }

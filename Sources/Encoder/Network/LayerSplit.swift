@@ -5,9 +5,13 @@ import Dispatch
 ///
 /// A batch is spread over its images, with no waiting between threads. A lone image (a search's
 /// query) would leave every core but one idle, so its layers are cut into parts instead, each part
-/// taken by whichever thread is free: the caller, or a pool thread once it is done with other work
-/// (a query's local features). Each part computes its outputs with the arithmetic of the whole
-/// layer, so the features do not depend on the split.
+/// taken by whichever thread is free: the caller, or a pool thread. Each part computes its outputs
+/// with the arithmetic of the whole layer, so the features do not depend on the split.
+///
+/// The parts run on `concurrentPerform`, unlike the searches' other splits (`WorkerThreads`): a
+/// layer follows the last within a fraction of a millisecond, while its helper thread is still
+/// awake, and `WorkerThreads` waking its helper for each layer took the network from 14.3 to
+/// 15.1 ms.
 struct LayerSplit: Sendable {
     let parts: Int
 
