@@ -22,6 +22,8 @@ final class EmbeddedBackend: SearchBackend {
     let indexSpec: IndexSpec
     private let snapshotURL: URL
     private let snapshotInterval: Int
+    /// Threads a search's scan, and its read of the candidates' local features, run on.
+    private let searchThreads: Int
     private let store: RecordStore
     private let vectorIndex: any VectorIndex
     private let writeState: Mutex<WriteState>
@@ -51,6 +53,7 @@ final class EmbeddedBackend: SearchBackend {
         self.model = model
         indexSpec = index
         self.snapshotInterval = snapshotInterval
+        self.searchThreads = searchThreads
         snapshotURL = directory.appendingPathComponent(Self.snapshotFileName)
         store = try RecordStore(directory: directory, collection: collection, model: model, index: index)
         let loaded = try Self.loadIndex(
@@ -136,7 +139,7 @@ final class EmbeddedBackend: SearchBackend {
 
     func localFeatures(ids: [Int64]) async throws -> [Int64: Data] {
         try checkOpen()
-        return try store.localFeatures(ids: ids)
+        return try store.localFeatures(ids: ids, parts: searchThreads)
     }
 
     func settings() async throws -> CollectionSettings {

@@ -1,4 +1,5 @@
 import Foundation
+import Parallelism
 import SearchBackend
 import Synchronization
 
@@ -159,8 +160,24 @@ final class RecordStore: Sendable {
         return settings
     }
 
-    /// The stored local features of those `ids` that have them, read in one transaction.
-    func localFeatures(ids: [Int64]) throws -> [Int64: Data] {
+    /// The stored local features of those `ids` that have them, read in `parts` runs at once, each
+    /// on its own connection in one transaction: a search reads 40 (36 kB each, nine pages read one
+    /// at a time), 1.4 ms on one thread and 0.9 ms on two. An id's features never change, so the
+    /// runs need no common snapshot; one removed meanwhile is simply missing.
+    func localFeatures(ids: [Int64], parts: Int) throws -> [Int64: Data] {
+        let parts = max(1, min(parts, ids.count))
+        let found = Mutex<Result<[Int64: Data], any Error>>(.success([:]))
+        WorkerThreads.shared.perform(iterations: parts) { part in
+            let run = ids[(ids.count * part / parts)..<(ids.count * (part + 1) / parts)]
+            let read = Result { try localFeatures(ids: run) }
+            found.withLock { found in
+                found = found.flatMap { features in read.map { features.merging($0) { first, _ in first } } }
+            }
+        }
+        return try found.withLock { $0 }.get()
+    }
+
+    private func localFeatures(ids: ArraySlice<Int64>) throws -> [Int64: Data] {
         try readers.withConnection { db in
             try db.withReadTransaction {
                 var features: [Int64: Data] = [:]
@@ -245,6 +262,8 @@ final class RecordStore: Sendable {
     }
 
     private func decodeMetadata(_ json: String, id: Int64) throws -> [String: String] {
+        // Most images have none: decoding their "{}" took a search's 40 record reads from 0.6 to 0.9 ms.
+        if json == "{}" { return [:] }
         guard let metadata = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) else {
             throw BackendError(.storageFailure, "\(path): the metadata of image \(id) is not a JSON object of strings; the database is damaged")
         }
