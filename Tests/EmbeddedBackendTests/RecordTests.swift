@@ -25,8 +25,9 @@ import Testing
     }
 
     /// Local features are opaque bytes to the store: kept with their image, across a reopen, and
-    /// removed with it.
-    @Test func localFeaturesAreKeptAndRemovedWithTheirImage() async throws {
+    /// removed with it; read on one thread or in runs on several.
+    @Test(arguments: [1, 2])
+    func localFeaturesAreKeptAndRemovedWithTheirImage(searchThreads: Int) async throws {
         let directory = try TemporaryDirectory()
         var images = TestVectors.images(TestVectors.random(count: 3, dimension: 4, seed: 3))
         images[0].localFeatures = Data((0..<20_000).map { UInt8($0 % 251) })
@@ -35,7 +36,7 @@ import Testing
         let ids = try await backend.insert(images)
         try await backend.close()
 
-        let reopened = try await TestCollection.open(in: directory, dimension: 4)
+        let reopened = try await TestCollection.open(in: directory, dimension: 4, searchThreads: searchThreads)
         let stored = try await reopened.localFeatures(ids: ids + [999])
         #expect(stored == [ids[0]: images[0].localFeatures!, ids[1]: images[1].localFeatures!])
         _ = try await reopened.remove(ids: [ids[0]])
