@@ -43,42 +43,64 @@ static inline void hammingScanAVX512BW(
     _mm512_storeu_si512(lowestBlock, block);
 }
 
-/// With AVX2: the same eight descriptors per step in two registers per row (lanes 0–3, 4–7). AVX2
-/// has no 64-bit minimum, but distances fit in a lane's low half (the high half stays 0), so the
-/// 32-bit one serves, with 2³¹ − 1 as "far".
+/// With AVX2, eight descriptors per step in two registers per row (lanes 0–3, 4–7), tracked as one
+/// register of 32-bit keys: a descriptor's distance above its index (distance << 19 | 8k + lane),
+/// so that the least key is the nearest descriptor, the first of equals, and one minimum and one
+/// maximum per step keep each lane's nearest and runner-up. (Kept apart, the distances and the
+/// blocks needed more registers than AVX2 has, and the constants were reloaded at every step.)
+#define HAMMING_INDEX_BITS 19
+
+/// The keys of block `row`'s eight descriptors, in the order 0, 4, 1, 5, 2, 6, 3, 7: each half's
+/// bit counts per byte, summed per 64-bit lane (`vpsadbw`), shifted to the index bits of its
+/// 32-bit half, and joined with the descriptors' indices.
+__attribute__((target("avx2")))
+static inline __m256i hammingBlockKeysAVX2(
+    const uint64_t *row, const __m256i q[4], __m256i table, __m256i nibble, __m256i indices)
+{
+    __m256i distances[2];
+    for (int half = 0; half < 2; half++) {
+        __m256i counts = _mm256_setzero_si256();
+        for (int word = 0; word < 4; word++) {
+            const __m256i bits = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(row + 8 * word + 4 * half)), q[word]);
+            const __m256i lowCounts = _mm256_shuffle_epi8(table, _mm256_and_si256(bits, nibble));
+            const __m256i highCounts = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(bits, 4), nibble));
+            counts = _mm256_add_epi8(counts, _mm256_add_epi8(lowCounts, highCounts));
+        }
+        distances[half] = _mm256_sad_epu8(counts, _mm256_setzero_si256());
+    }
+    const __m256i keys = _mm256_or_si256(_mm256_slli_epi64(distances[0], HAMMING_INDEX_BITS), _mm256_slli_epi64(distances[1], 32 + HAMMING_INDEX_BITS));
+    return _mm256_or_si256(keys, indices);
+}
+
 __attribute__((target("avx2")))
 static inline void hammingScanAVX2(
     const uint64_t *rows, long blockCount, long usedInLastBlock, const uint64_t *query,
     uint64_t *lowest, uint64_t *second, uint64_t *lowestBlock)
 {
     const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
-    const __m256i nibble = _mm256_set1_epi8(0x0f), far = _mm256_set1_epi64x(0x7fffffff), zero = _mm256_setzero_si256();
-    const __m256i used = _mm256_set1_epi64x(usedInLastBlock);
-    const __m256i laneIndex[2] = {_mm256_setr_epi64x(0, 1, 2, 3), _mm256_setr_epi64x(4, 5, 6, 7)};
+    const __m256i nibble = _mm256_set1_epi8(0x0f), far = _mm256_set1_epi32(-1), step = _mm256_set1_epi32(8);
+    const __m256i lanes = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     __m256i q[4];
     for (int word = 0; word < 4; word++) q[word] = _mm256_set1_epi64x((long long)query[word]);
-    __m256i low[2] = {far, far}, runnerUp[2] = {far, far}, block[2] = {zero, zero};
-    for (long k = 0; k < blockCount; k++) {
-        const uint64_t *row = rows + 32 * k;
-        for (int half = 0; half < 2; half++) {
-            __m256i counts = zero;
-            for (int word = 0; word < 4; word++) {
-                const __m256i bits = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(row + 8 * word + 4 * half)), q[word]);
-                const __m256i lowCounts = _mm256_shuffle_epi8(table, _mm256_and_si256(bits, nibble));
-                const __m256i highCounts = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(bits, 4), nibble));
-                counts = _mm256_add_epi8(counts, _mm256_add_epi8(lowCounts, highCounts));
-            }
-            __m256i distance = _mm256_sad_epu8(counts, zero);
-            if (k == blockCount - 1) distance = _mm256_blendv_epi8(far, distance, _mm256_cmpgt_epi64(used, laneIndex[half]));
-            runnerUp[half] = _mm256_min_epu32(runnerUp[half], _mm256_max_epu32(low[half], distance));
-            block[half] = _mm256_blendv_epi8(block[half], _mm256_set1_epi64x(k), _mm256_cmpgt_epi64(low[half], distance));
-            low[half] = _mm256_min_epu32(low[half], distance);
-        }
+    __m256i low = far, runnerUp = far, indices = lanes;
+    for (long k = 0; k < blockCount - 1; k++) {
+        const __m256i keys = hammingBlockKeysAVX2(rows + 32 * k, q, table, nibble, indices);
+        runnerUp = _mm256_min_epu32(runnerUp, _mm256_max_epu32(low, keys));
+        low = _mm256_min_epu32(low, keys);
+        indices = _mm256_add_epi32(indices, step);
     }
-    for (int half = 0; half < 2; half++) {
-        _mm256_storeu_si256((__m256i *)(lowest + 4 * half), low[half]);
-        _mm256_storeu_si256((__m256i *)(second + 4 * half), runnerUp[half]);
-        _mm256_storeu_si256((__m256i *)(lowestBlock + 4 * half), block[half]);
+    const __m256i padding = _mm256_cmpgt_epi32(lanes, _mm256_set1_epi32((int)usedInLastBlock - 1));
+    const __m256i keys = _mm256_or_si256(hammingBlockKeysAVX2(rows + 32 * (blockCount - 1), q, table, nibble, indices), padding);
+    runnerUp = _mm256_min_epu32(runnerUp, _mm256_max_epu32(low, keys));
+    low = _mm256_min_epu32(low, keys);
+    uint32_t lowKeys[8], runnerUpKeys[8];
+    _mm256_storeu_si256((__m256i *)lowKeys, low);
+    _mm256_storeu_si256((__m256i *)runnerUpKeys, runnerUp);
+    for (int position = 0; position < 8; position++) {
+        const int lane = position % 2 == 0 ? position / 2 : 4 + position / 2;
+        lowest[lane] = lowKeys[position] >> HAMMING_INDEX_BITS;
+        second[lane] = runnerUpKeys[position] >> HAMMING_INDEX_BITS;
+        lowestBlock[lane] = (lowKeys[position] & ((1u << HAMMING_INDEX_BITS) - 1)) / 8;
     }
 }
 

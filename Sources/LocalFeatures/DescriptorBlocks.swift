@@ -39,8 +39,9 @@ public struct DescriptorBlocks: Sendable {
 
     public init(_ features: LocalFeatureSet, kernel: Kernel = .fastest) {
         precondition(kernel.isAvailable, "this CPU cannot run the \(kernel) descriptor scan")
-        self.kernel = kernel
         let count = features.count
+        precondition(count < 1 << HAMMING_INDEX_BITS, "the descriptor scan indexes fewer than \(1 << HAMMING_INDEX_BITS) descriptors")
+        self.kernel = kernel
         let blockCount = (count + 7) / 8
         var rows = [SIMD8<UInt64>](repeating: .zero, count: blockCount * Self.words)
         for descriptor in 0..<count {
