@@ -60,7 +60,7 @@ public struct CornerDetector: Sendable {
     /// thousands of FAST maxima and keeps tens).
     private static func strongest(_ corners: [Corner], limit: Int) -> [Corner] {
         var kept: [Corner] = []
-        kept.reserveCapacity(limit + 1)
+        kept.reserveCapacity(min(limit, corners.count) + 1)
         for corner in corners {
             if kept.count == limit, corner.response <= kept[limit - 1].response { continue }
             // After every kept corner at least as strong: those come first in raster order.
