@@ -155,17 +155,16 @@ final class EncodingQueue: Sendable {
         }
     }
 
-    /// The local features are found on another thread while the network runs, and the search goes on
-    /// while they are (`PendingLocalFeatures`).
+    /// The local features are started on another thread once the image is decoded, and this thread
+    /// helps with them once the network's input is ready; the network then runs on all threads. Found
+    /// beside the network, the features slowed it by more than they took (`SharedFeatureExtraction`).
     private func encode(_ image: Data, orientations: [ExifOrientation], localFeatures: Bool) -> Result<EncodedQuery, ImagingError> {
         var features: PendingLocalFeatures?
         let networkImage = encoder.networkImage(of: image) { [extractor] decoded in
             guard localFeatures else { return }
-            features = PendingLocalFeatures {
-                let found = extractor.featuresAsIsAndMirrored(of: decoded)
-                return [found.asIs, found.mirrored]
-            }
+            features = PendingLocalFeatures(of: decoded, extractor: extractor)
         }
+        features?.help()
         return networkImage.map { networkImage in
             EncodedQuery(vectors: encoder.embed(networkImage, orientations: orientations), localFeatures: features, networkImage: networkImage)
         }

@@ -43,47 +43,74 @@ public struct LocalFeatureExtractor: Sendable {
 
     /// The local features of `image`.
     public func features(of image: GrayImage) -> LocalFeatureSet {
-        extract(image, mirrored: false).asIs
+        let pyramid = pyramid(of: image)
+        return combined(pyramid.levels.indices.map { features(onLevel: $0, of: pyramid, mirrored: false) }, of: image).asIs
     }
 
     /// The local features of `image` and of its mirror image, found together: corners and their
     /// strength do not change when mirrored, so only the descriptors are computed twice.
     public func featuresAsIsAndMirrored(of image: RGBImage) -> StoredLocalFeatures {
-        let found = extract(GrayImage(image, minSide: minSide, maxSide: maxSide), mirrored: true)
-        return StoredLocalFeatures(asIs: found.asIs, mirrored: found.mirrored!)
+        let pyramid = pyramid(of: image)
+        return storedFeatures(pyramid.levels.indices.map { features(onLevel: $0, of: pyramid, mirrored: true) }, of: pyramid)
     }
 
-    private func extract(_ image: GrayImage, mirrored: Bool) -> (asIs: LocalFeatureSet, mirrored: LocalFeatureSet?) {
-        var positions: [Float] = [], descriptors: [UInt64] = []
-        var mirroredPositions: [Float] = [], mirroredDescriptors: [UInt64] = []
-        var level = image
-        for (index, quota) in quotas().enumerated() {
-            if index > 0 {
-                let width = Int((Float(image.width) / pow(Self.levelScale, Float(index))).rounded())
-                let height = Int((Float(image.height) / pow(Self.levelScale, Float(index))).rounded())
-                guard min(width, height) > 2 * Self.border + 8 else { break }
-                level = level.resized(width: width, height: height)
-            }
-            let corners = corners(in: level, quota: quota)
-            guard !corners.isEmpty else { continue }
-            let scaleX = Float(image.width) / Float(level.width), scaleY = Float(image.height) / Float(level.height)
-            let smoothed = level.smoothed()
-            let offsets = BinaryTestPattern.shared.offsets(stride: level.width)
-            let mirroredOffsets = mirrored ? BinaryTestPattern.shared.offsets(stride: level.width, mirrored: true) : []
-            for corner in corners {
-                let x = (Float(corner.x) + 0.5) * scaleX - 0.5, y = (Float(corner.y) + 0.5) * scaleY - 0.5
-                let angle = orientation(of: corner, in: level)
-                positions += [x, y]
-                describe(corner, in: smoothed, offsets: offsets, step: BinaryTestPattern.step(for: angle), into: &descriptors)
-                guard mirrored else { continue }
-                // In the mirror image the centroid's x flips: the angle θ becomes π − θ.
-                mirroredPositions += [Float(image.width - 1) - x, y]
-                describe(corner, in: smoothed, offsets: mirroredOffsets, step: BinaryTestPattern.step(for: .pi - angle), into: &mirroredDescriptors)
-            }
+    /// The pyramid `featuresAsIsAndMirrored(of:)` searches `image` on.
+    func pyramid(of image: RGBImage) -> ImagePyramid {
+        pyramid(of: GrayImage(image, minSide: minSide, maxSide: maxSide))
+    }
+
+    /// `image` and its smaller copies, each `levelScale` smaller than the one before, down to the
+    /// last level or the first too small to hold a keypoint away from the borders; each level
+    /// resized from the one before.
+    private func pyramid(of image: GrayImage) -> ImagePyramid {
+        var levels = [image]
+        for index in 1..<Self.levels {
+            let width = Int((Float(image.width) / pow(Self.levelScale, Float(index))).rounded())
+            let height = Int((Float(image.height) / pow(Self.levelScale, Float(index))).rounded())
+            guard min(width, height) > 2 * Self.border + 8 else { break }
+            levels.append(levels[index - 1].resized(width: width, height: height))
         }
-        let asIs = LocalFeatureSet(width: image.width, height: image.height, positions: positions, descriptors: descriptors)
-        guard mirrored else { return (asIs, nil) }
-        return (asIs, LocalFeatureSet(width: image.width, height: image.height, positions: mirroredPositions, descriptors: mirroredDescriptors))
+        return ImagePyramid(levels: levels, quotas: Array(quotas().prefix(levels.count)))
+    }
+
+    /// The keypoints of one pyramid level, in the first level's pixels, with their descriptors (and,
+    /// when `mirrored`, their mirror images').
+    func features(onLevel index: Int, of pyramid: ImagePyramid, mirrored: Bool) -> LevelFeatures {
+        let level = pyramid.levels[index], image = pyramid.levels[0]
+        var found = LevelFeatures()
+        let corners = corners(in: level, quota: pyramid.quotas[index])
+        guard !corners.isEmpty else { return found }
+        let scaleX = Float(image.width) / Float(level.width), scaleY = Float(image.height) / Float(level.height)
+        let smoothed = level.smoothed()
+        let offsets = BinaryTestPattern.shared.offsets(stride: level.width)
+        let mirroredOffsets = mirrored ? BinaryTestPattern.shared.offsets(stride: level.width, mirrored: true) : []
+        for corner in corners {
+            let x = (Float(corner.x) + 0.5) * scaleX - 0.5, y = (Float(corner.y) + 0.5) * scaleY - 0.5
+            let angle = orientation(of: corner, in: level)
+            found.positions += [x, y]
+            describe(corner, in: smoothed, offsets: offsets, step: BinaryTestPattern.step(for: angle), into: &found.descriptors)
+            guard mirrored else { continue }
+            // In the mirror image the centroid's x flips: the angle θ becomes π − θ.
+            found.mirroredPositions += [Float(image.width - 1) - x, y]
+            describe(corner, in: smoothed, offsets: mirroredOffsets, step: BinaryTestPattern.step(for: .pi - angle), into: &found.mirroredDescriptors)
+        }
+        return found
+    }
+
+    /// The features of every level of `pyramid`, as found with `mirrored` true, in level order.
+    func storedFeatures(_ levels: [LevelFeatures], of pyramid: ImagePyramid) -> StoredLocalFeatures {
+        let found = combined(levels, of: pyramid.levels[0])
+        return StoredLocalFeatures(asIs: found.asIs, mirrored: found.mirrored)
+    }
+
+    /// The features of all levels, in level order, as sets of `image` (the first level).
+    private func combined(_ levels: [LevelFeatures], of image: GrayImage) -> (asIs: LocalFeatureSet, mirrored: LocalFeatureSet) {
+        func set(_ positions: KeyPath<LevelFeatures, [Float]>, _ descriptors: KeyPath<LevelFeatures, [UInt64]>) -> LocalFeatureSet {
+            LocalFeatureSet(
+                width: image.width, height: image.height,
+                positions: levels.flatMap { $0[keyPath: positions] }, descriptors: levels.flatMap { $0[keyPath: descriptors] })
+        }
+        return (set(\.positions, \.descriptors), set(\.mirroredPositions, \.mirroredDescriptors))
     }
 
     /// At most `quota` corners of one level, strongest first: found with the usual threshold, or with
