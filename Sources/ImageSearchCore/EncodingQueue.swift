@@ -156,8 +156,8 @@ final class EncodingQueue: Sendable {
     }
 
     /// The local features are started on another thread once the image is decoded, and this thread
-    /// helps with them once the network's input is ready; the network then runs on all threads. Found
-    /// beside the network, the features slowed it by more than they took (`SharedFeatureExtraction`).
+    /// helps with them once the network's input is ready; the network then runs on all threads.
+    /// Found beside the network, they took a core from one of its halves (`SharedFeatureExtraction`).
     private func encode(_ image: Data, orientations: [ExifOrientation], localFeatures: Bool) -> Result<EncodedQuery, ImagingError> {
         var features: PendingLocalFeatures?
         let networkImage = encoder.networkImage(of: image) { [extractor] decoded in
