@@ -166,15 +166,12 @@ final class RecordStore: Sendable {
     /// runs need no common snapshot; one removed meanwhile is simply missing.
     func localFeatures(ids: [Int64], parts: Int) throws -> [Int64: Data] {
         let parts = max(1, min(parts, ids.count))
-        let found = Mutex<Result<[Int64: Data], any Error>>(.success([:]))
+        let runs = Mutex<[Result<[Int64: Data], any Error>]>([])
         WorkerThreads.shared.perform(iterations: parts) { part in
-            let run = ids[(ids.count * part / parts)..<(ids.count * (part + 1) / parts)]
-            let read = Result { try localFeatures(ids: run) }
-            found.withLock { found in
-                found = found.flatMap { features in read.map { features.merging($0) { first, _ in first } } }
-            }
+            let run = Result { try localFeatures(ids: ids[(ids.count * part / parts)..<(ids.count * (part + 1) / parts)]) }
+            runs.withLock { $0.append(run) }
         }
-        return try found.withLock { $0 }.get()
+        return try runs.withLock { $0 }.reduce(into: [:]) { features, run in features.merge(try run.get()) { first, _ in first } }
     }
 
     private func localFeatures(ids: ArraySlice<Int64>) throws -> [Int64: Data] {

@@ -16,7 +16,7 @@ public final class WorkerThreads: Sendable {
     /// Loops waiting for a helper, once for each helper they asked for, oldest first.
     private let waiting = Mutex<[Loop]>([])
     private let work = DispatchSemaphore(value: 0)
-    public let helpers: Int
+    private let helpers: Int
 
     /// Starts `helpers` threads, which run for the rest of the process.
     public init(helpers: Int) {
