@@ -28,8 +28,9 @@ struct PointwiseConvolution: @unchecked Sendable {
 
     /// `output[p] = act(input[p] · W + b) (+ residual[p])` for every pixel of `images` images.
     /// `input` and `residual` are dense; `output` is written in `layout` (padded for a depthwise layer).
-    /// With a `split`, the parts take the seven-row blocks or the weight panels, whichever there are
-    /// more of: a late layer has few pixels and wide weights, which are then read once in all.
+    /// With a `split`, the parts take the seven-row blocks or the weight panels: whichever shares out
+    /// more evenly (a 7 × 7 layer's seven blocks would go four and three), else whichever there are
+    /// more of (a late layer has few pixels and wide weights, which are then read once in all).
     func apply(
         _ input: UnsafePointer<Float>, images: Int, into output: UnsafeMutablePointer<Float>,
         layout: ActivationLayout, adding residual: UnsafePointer<Float>? = nil, split: LayerSplit = .serial
@@ -38,7 +39,8 @@ struct PointwiseConvolution: @unchecked Sendable {
         let rows = PackedMatrixKernel.rows, panelWidth = PackedMatrixKernel.panelWidth
         let rowBlocks = (pixels + rows - 1) / rows
         let panelCount = (outputChannels + panelWidth - 1) / panelWidth
-        if rowBlocks >= panelCount {
+        let (rowShare, panelShare) = (split.largestShare(of: rowBlocks), split.largestShare(of: panelCount))
+        if rowShare < panelShare || (rowShare == panelShare && rowBlocks >= panelCount) {
             split.run(over: 0..<rowBlocks) { _, blocks in
                 let part = blocks.lowerBound * rows..<min(blocks.upperBound * rows, pixels)
                 apply(input, pixels: part, columns: 0..<outputChannels, into: output, layout: layout, adding: residual)

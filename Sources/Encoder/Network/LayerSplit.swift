@@ -17,6 +17,13 @@ struct LayerSplit: Sendable {
 
     static let serial = LayerSplit(parts: 1)
 
+    /// The fraction of `units` equal units that the largest part takes (1 for none).
+    func largestShare(of units: Int) -> Double {
+        let count = min(parts, units)
+        guard count > 1 else { return 1 }
+        return Double((units + count - 1) / count) / Double(units)
+    }
+
     /// Runs `body` on each part's share of `units` (contiguous, as even as possible), concurrently
     /// when there are several parts, and returns when all are done. `part` is below `parts`. A pool
     /// thread runs its part with denormals flushed, as the caller does, and gets its state back.
