@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CWebP"], swiftSettings: numericSettings),
         .target(
             name: "Encoder",
-            dependencies: ["Imaging", "COpenBLAS", "CFloatControl", "CCPUFeatures", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Imaging", "Parallelism", "COpenBLAS", "CFloatControl", "CCPUFeatures", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: numericSettings),
         .target(name: "ModelImport", dependencies: ["Encoder", "Imaging"]),
         .target(name: "LocalFeatures", dependencies: ["Imaging", "SeededRandom", "Parallelism", "CHamming"], swiftSettings: numericSettings),
