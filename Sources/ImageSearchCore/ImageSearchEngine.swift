@@ -242,11 +242,11 @@ public final class ImageSearchEngine: Sendable {
     private func matches(of hits: [SearchHit], against pending: PendingLocalFeatures, in backend: any SearchBackend) async throws -> [GeometricMatch?] {
         guard !hits.isEmpty else { return [] }
         let stored = try await backend.localFeatures(ids: hits.map(\.id))
-        let candidates = hits.map { hit in stored[hit.id].flatMap { StoredLocalFeatures.asIs(serialized: $0) } }
+        let candidates = hits.map { stored[$0.id] }
         let query = await pending.value
         // Off Swift's cooperative threads, like the encoder: the matching is CPU-bound.
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: GeometricVerifier().matches(query: query, candidates: candidates)) }
+            DispatchQueue.global().async { continuation.resume(returning: GeometricVerifier().matches(query: query, stored: candidates)) }
         }
     }
 

@@ -28,15 +28,16 @@ struct MatchTiming: AsyncParsableCommand {
         }
         let found = try features(query)
         let querySets = [found.asIs, found.mirrored]
-        let stored: [LocalFeatureSet?] = try candidates.map { try features($0).asIs }
+        let stored = try candidates.map { try features($0) }
+        let serialized: [Data?] = stored.map { $0.serialized() }
         let verifier = GeometricVerifier()
         let oneCore = MedianTiming.milliseconds(runs: runs) {
-            for case let candidate? in stored { _ = verifier.match(query: found.asIs, candidate: candidate) }
+            for candidate in stored { _ = verifier.match(query: found.asIs, candidate: candidate.asIs) }
         }
-        let allCores = MedianTiming.milliseconds(runs: runs) { _ = verifier.matches(query: querySets, candidates: stored) }
+        let allCores = MedianTiming.milliseconds(runs: runs) { _ = verifier.matches(query: querySets, stored: serialized) }
         let result: [String: Any] = [
             "candidates": stored.count, "one_core_ms": oneCore, "all_cores_ms": allCores,
-            "inliers": verifier.matches(query: querySets, candidates: stored).map { $0?.inliers ?? 0 },
+            "inliers": verifier.matches(query: querySets, stored: serialized).map { $0?.inliers ?? 0 },
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
     }
