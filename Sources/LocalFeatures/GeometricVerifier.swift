@@ -37,7 +37,8 @@ public struct GeometricVerifier: Sendable {
     public func matches(query: [LocalFeatureSet], stored candidates: [Data?]) -> [GeometricMatch?] {
         var found = [GeometricMatch?](repeating: nil, count: candidates.count)
         let prepared = Mutex([PreparedCandidate?](repeating: nil, count: candidates.count))
-        /// Candidate `index`, decoded by the first set's check and kept for the later sets'.
+        /// Candidate `index`, decoded by the first set's check and kept for the later sets' (the first
+        /// set is tried on every candidate, as none is verified before it).
         @Sendable func candidate(_ index: Int, isFirstSet: Bool) -> PreparedCandidate? {
             guard isFirstSet else { return prepared.withLock { $0[index] } }
             let candidate = candidates[index].flatMap(PreparedCandidate.init(serialized:))

@@ -43,8 +43,10 @@ public final class SpinningThreads: Sendable {
 
     /// Calls `part` with 0 on this thread and with 1..<parts on the helpers, and returns once all
     /// have returned; false, without calling it, when there are fewer helpers than that or another
-    /// thread's loop holds them (the caller then runs the parts another way).
+    /// loop holds them (another thread's, or this one's: a call from inside a part). The caller then
+    /// runs the parts another way.
     public func run(parts: Int, _ part: (Int) -> Void) -> Bool {
+        precondition(parts >= 1, "a loop has at least one part")
         guard parts - 1 <= helpers.count, isRunning.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             return false
         }
@@ -93,14 +95,16 @@ public final class SpinningThreads: Sendable {
         return (generation, true)
     }
 
-    /// Returns once the generation differs from `seen`: spinning for `spinLimit`, then asleep.
+    /// Returns once the generation is past `seen`: spinning for `spinLimit`, then asleep. Past, not
+    /// just different: a helper may read a loop under the lock before `run` publishes its generation
+    /// here, and must not take that loop for a new one once it has.
     private func waitForLoop(after seen: Int, helper: Helper) {
         let clock = ContinuousClock(), start = clock.now
         var spins = 0
-        while generation.load(ordering: .sequentiallyConsistent) == seen {
+        while generation.load(ordering: .sequentiallyConsistent) <= seen {
             spins += 1
             guard spins % 64 == 0, clock.now - start > Self.spinLimit else { continue }
-            helper.sleep { self.generation.load(ordering: .sequentiallyConsistent) == seen }
+            helper.sleep { self.generation.load(ordering: .sequentiallyConsistent) <= seen }
         }
     }
 

@@ -4,9 +4,10 @@ import Synchronization
 import Testing
 
 /// `run` must call part 0 on the caller and every other part once on its own helper, return only
-/// after all have returned, whether the helpers were spinning or asleep, and refuse (calling
-/// nothing) what it cannot run: more parts than helpers, or a second caller at once.
-@Suite struct SpinningThreadsTests {
+/// after all have returned, whether the helpers were spinning or asleep and however many parts
+/// each loop has, and refuse (calling nothing) what it cannot run: more parts than helpers, or a
+/// loop started from inside a part. A lost or repeated part would hang `run`, hence the limit.
+@Suite(.timeLimit(.minutes(1))) struct SpinningThreadsTests {
     @Test(arguments: [1, 2, 3])
     func runsPartZeroOnTheCallerAndEachOtherPartOnItsOwnHelper(parts: Int) {
         let threads = SpinningThreads(helpers: 2)
@@ -24,20 +25,22 @@ import Testing
         #expect(Set(threadIDs.compactMap { $0 }).count == parts, "each part on its own thread")
     }
 
-    /// Loops in quick succession (the helper spinning) and after pauses longer than the spin (the
-    /// helper asleep), and pauses around the spin's end, where a wake-up races the helper's sleep.
-    @Test(arguments: [Duration.zero, .microseconds(40), .microseconds(60), .milliseconds(2)])
-    func runsEveryLoopWhetherTheHelperSpinsOrSleeps(pause: Duration) {
-        let threads = SpinningThreads(helpers: 1)
-        let sum = Atomic(0)
-        for loop in 1...200 {
-            #expect(threads.run(parts: 2) { part in sum.add(loop * (part + 1), ordering: .relaxed) })
+    /// Loops back to back (the helpers spinning), paused about as long as the spin (a wake-up racing
+    /// a helper's sleep) and paused longer (the helpers asleep), with one, two or three parts in
+    /// turn, so that a helper is needed by some loops and not by the next.
+    @Test(arguments: [Duration.zero, .microseconds(50), .milliseconds(2)])
+    func runsEachPartOfEveryLoopOnce(pause: Duration) {
+        let threads = SpinningThreads(helpers: 2)
+        for loop in 0..<300 {
+            let parts = [2, 3, 1, 3][loop % 4]
+            let calls = Mutex([Int](repeating: 0, count: parts))
+            #expect(threads.run(parts: parts) { part in calls.withLock { $0[part] += 1 } })
+            #expect(calls.withLock { $0 } == [Int](repeating: 1, count: parts), "loop \(loop)")
             if pause > .zero { Thread.sleep(forTimeInterval: Double(pause.components.attoseconds) / 1e18) }
         }
-        #expect(sum.load(ordering: .relaxed) == 3 * (200 * 201 / 2))
     }
 
-    @Test func refusesMorePartsThanHelpersAndASecondCaller() {
+    @Test func refusesMorePartsThanHelpersAndALoopStartedInsideAPart() {
         let threads = SpinningThreads(helpers: 1)
         var called = false
         #expect(!threads.run(parts: 3) { _ in called = true })
